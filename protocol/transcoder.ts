@@ -1,0 +1,150 @@
+/**
+ * The wire protocol between the Worker and the transcoder (Container in production, a Node process
+ * locally). This is the only module both sides import: it holds request and message shapes, nothing
+ * that runs. Keep it free of imports other than zod so the transcoder image can copy it alone.
+ *
+ * Flow of one operation:
+ *   Worker ──POST /v1/<op> (JSON request)──▶ transcoder
+ *   transcoder ──NDJSON lines (progress | output | done | error)──▶ Worker   (one response stream)
+ *   transcoder ──PUT <output.uploadUrl>/<name>──▶ Worker (signed URL, streams into R2)
+ * The transcoder never sees the database; it only reads signed or allowed URLs and writes to signed URLs.
+ */
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = 1;
+
+export const mediaServiceSchema = z.enum(["tiktok", "youtube", "instagram"]);
+export type MediaService = z.infer<typeof mediaServiceSchema>;
+
+/** What the caller wants out of a post. `any` keeps every item of the post as it is (the saver). */
+export const fetchSelectionSchema = z.object({
+  kind: z.enum(["video", "audio", "image", "any"]),
+  /** Upper bound on the video height (YouTube 144p..1080p). Never upscales. */
+  maxHeight: z.number().int().min(144).max(4320).optional(),
+  /** With kind "audio": extract to this format. */
+  audioFormat: z.enum(["mp3"]).optional(),
+  /** Prefer a watermark-free format where the extractor offers one (TikTok). */
+  noWatermark: z.boolean().default(true),
+  /** Carousels and photo posts: at most this many items. */
+  maxItems: z.number().int().min(1).max(100).default(20),
+  /** When the post has several items: also bundle them into one zip output (`bundle.zip`). */
+  bundle: z.enum(["none", "zip"]).default("none"),
+});
+export type FetchSelection = z.infer<typeof fetchSelectionSchema>;
+
+/** Where outputs go: `PUT ${uploadUrl}/${encodeURIComponent(name)}` with Content-Length and Content-Type. */
+export const outputTargetSchema = z.object({
+  uploadUrl: z.string().url(),
+  /** Per-output size cap; larger outputs fail the operation with `source.too_large`. */
+  maxBytes: z.number().int().positive(),
+});
+export type OutputTarget = z.infer<typeof outputTargetSchema>;
+
+export const fetchRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  /** The page or media URL. Already checked by the Worker; the transcoder checks it again. */
+  url: z.string().url(),
+  service: mediaServiceSchema,
+  select: fetchSelectionSchema,
+  output: outputTargetSchema,
+});
+export type FetchRequest = z.infer<typeof fetchRequestSchema>;
+
+export const probeRequestSchema = z.object({
+  /** A signed URL to an R2 object (served by the Worker). */
+  url: z.string().url(),
+});
+export type ProbeRequest = z.infer<typeof probeRequestSchema>;
+
+export const outputKindSchema = z.enum(["video", "audio", "image", "archive"]);
+export type OutputKind = z.infer<typeof outputKindSchema>;
+
+/** Output names are chosen by the transcoder and must stay inside this alphabet (they become R2 key parts). */
+export const OUTPUT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export const outputFileSchema = z.object({
+  name: z.string().regex(OUTPUT_NAME_PATTERN),
+  kind: outputKindSchema,
+  contentType: z.string().min(1).max(100),
+  size: z.number().int().nonnegative(),
+  /** Position in the post (0-based); archives use -1. */
+  index: z.number().int().min(-1),
+  durationSeconds: z.number().nonnegative().optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type OutputFile = z.infer<typeof outputFileSchema>;
+
+export const fetchResultSchema = z.object({
+  title: z.string().max(500),
+  /** The platform's own id of the post, when the extractor reports one. */
+  sourceId: z.string().max(200).optional(),
+  uploader: z.string().max(200).optional(),
+  outputs: z.array(outputFileSchema).min(1),
+});
+export type FetchResult = z.infer<typeof fetchResultSchema>;
+
+export const probeStreamSchema = z.object({
+  index: z.number().int(),
+  type: z.enum(["video", "audio", "subtitle", "data", "attachment", "unknown"]),
+  codec: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  durationSeconds: z.number().optional(),
+  bitRate: z.number().optional(),
+  frameRate: z.number().optional(),
+  sampleRate: z.number().optional(),
+  channels: z.number().int().optional(),
+});
+
+export const probeResultSchema = z.object({
+  formatName: z.string(),
+  durationSeconds: z.number().nonnegative().optional(),
+  size: z.number().int().nonnegative().optional(),
+  bitRate: z.number().optional(),
+  streams: z.array(probeStreamSchema),
+});
+export type ProbeResult = z.infer<typeof probeResultSchema>;
+
+/**
+ * Error codes the transcoder reports. `retryable` decides whether the task engine tries again:
+ * a vanished post will not come back, a network hiccup might.
+ */
+export const transcoderErrorCodeSchema = z.enum([
+  "source.unsupported", // no extractor / not a post URL
+  "source.unavailable", // 404, removed, geo-blocked
+  "source.private", // login required
+  "source.no_media", // post has nothing of the requested kind
+  "source.too_large", // over output.maxBytes
+  "source.blocked", // URL or redirect refused by the network guard
+  "input.invalid", // request failed validation, or a media file ffmpeg refuses
+  "upload.failed", // the Worker refused or dropped an output upload
+  "timeout",
+  "internal",
+]);
+export type TranscoderErrorCode = z.infer<typeof transcoderErrorCodeSchema>;
+
+export const transcoderErrorSchema = z.object({
+  code: transcoderErrorCodeSchema,
+  message: z.string().max(2000),
+  retryable: z.boolean(),
+});
+export type TranscoderError = z.infer<typeof transcoderErrorSchema>;
+
+/** One NDJSON line of an operation's response stream. Exactly one `done` or `error` line ends it. */
+export const progressEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("progress"), stage: z.string().max(50), percent: z.number().min(0).max(100) }),
+  z.object({ type: z.literal("output"), output: outputFileSchema }),
+  z.object({ type: z.literal("done"), result: z.unknown() }),
+  z.object({ type: z.literal("error"), error: transcoderErrorSchema }),
+]);
+export type ProgressEvent = z.infer<typeof progressEventSchema>;
+
+export const NDJSON_CONTENT_TYPE = "application/x-ndjson";
+
+/** Paths of the transcoder's HTTP API. */
+export const TRANSCODER_PATHS = {
+  health: "/healthz",
+  fetch: "/v1/fetch",
+  probe: "/v1/probe",
+} as const;

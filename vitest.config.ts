@@ -1,0 +1,63 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three projects, one command:
+ * - worker:     the Worker inside workerd with real D1 / R2 / Queues / Durable Objects (miniflare)
+ * - transcoder: the transcoder's modules in Node against real ffmpeg / yt-dlp and the fixture server
+ * - e2e:        the real `wrangler dev` + transcoder process + fixture server, over loopback HTTP
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    test: {
+      reporters: ["default"],
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  APP_ENV: "test",
+                  PUBLIC_BASE_URL: "http://127.0.0.1:8787",
+                  JWT_SECRET: "test-jwt-secret-test-jwt-secret-test-jwt-secret-0123456789",
+                  BLOB_SIGNING_SECRET: "test-blob-secret-test-blob-secret-0123456789abcdef",
+                  SYNC_TASK_TIMEOUT_SECONDS: "5",
+                  TASK_RETRY_BASE_SECONDS: "1",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts"],
+            setupFiles: ["./test/worker/setup/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "transcoder",
+            environment: "node",
+            include: ["test/transcoder/**/*.test.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/e2e/setup/global-stack.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});

@@ -1,0 +1,175 @@
+/**
+ * The platform's D1 schema: one identity, one media store, one task engine, plus the per-family
+ * records that the documents expose (conversion logs). The tables are the source of row types;
+ * migrations in `migrations/` are generated from this file by drizzle-kit.
+ *
+ * Timestamps are integer milliseconds since the epoch (`timestamp_ms`), so comparisons in SQL are cheap
+ * and exact.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(cast(unixepoch('subsecond') * 1000 as integer))`);
+
+// ───────────────────────────── identity ─────────────────────────────
+
+/**
+ * Accounts. Seed 001 keeps unapproved sign-ups in a separate `new_users` table; here that is the
+ * `pending` status of one table, so approval is an update rather than a copy between tables.
+ */
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    status: text("status", { enum: ["pending", "active", "disabled"] }).notNull().default("pending"),
+    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    createdAt: createdAt(),
+    approvedAt: integer("approved_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("users_username_unique").on(t.username), uniqueIndex("users_email_unique").on(t.email)],
+);
+
+/** API keys belong to a user; only a hash is stored, the prefix is kept so a key can be recognised in lists. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_user_idx").on(t.userId)],
+);
+
+// ───────────────────────────── media store ─────────────────────────────
+
+/** One row per R2 object. `retention = idle` objects expire when nobody read them for FILE_IDLE_TTL_SECONDS. */
+export const files = sqliteTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    r2Key: text("r2_key").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    etag: text("etag").notNull(),
+    /** The task that produced the object, if any: expiring the object invalidates that task's cached result. */
+    sourceTaskId: text("source_task_id"),
+    retention: text("retention", { enum: ["idle", "keep"] }).notNull().default("idle"),
+    createdAt: createdAt(),
+    lastAccessedAt: integer("last_accessed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("files_r2_key_unique").on(t.r2Key),
+    index("files_idle_idx").on(t.retention, t.lastAccessedAt),
+    index("files_task_idx").on(t.sourceTaskId),
+  ],
+);
+
+/**
+ * Public names of files, per API family. A name is what a client puts in a URL; it is looked up here and
+ * never used as an R2 key. Several names (of several families or users) can share one cached object.
+ */
+export const fileNames = sqliteTable(
+  "file_names",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    family: text("family").notNull(),
+    publicName: text("public_name").notNull(),
+    fileId: text("file_id")
+      .notNull()
+      .references(() => files.id, { onDelete: "cascade" }),
+    ownerUserId: integer("owner_user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("file_names_family_name_unique").on(t.family, t.publicName),
+    index("file_names_file_idx").on(t.fileId),
+    index("file_names_owner_idx").on(t.ownerUserId),
+  ],
+);
+
+// ───────────────────────────── task engine ─────────────────────────────
+
+export const TASK_STATUSES = ["queued", "running", "succeeded", "dead", "expired"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * Every slow thing is a task. Queue messages only wake consumers; the row is the truth.
+ * - queued:    ready when run_after <= now; claimed highest priority first
+ * - running:   leased until lease_until by lease_token; a lapsed lease is requeued by cron
+ * - succeeded: result holds the outcome (this is also the download cache, keyed by idempotency_key)
+ * - dead:      retries exhausted or a permanent error; error_code / error_message kept
+ * - expired:   succeeded, but its output files were collected; the next identical submission reruns it
+ */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    family: text("family"),
+    priority: integer("priority").notNull().default(5),
+    status: text("status", { enum: TASK_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    maxRetries: integer("max_retries").notNull().default(3),
+    progress: integer("progress").notNull().default(0),
+    stage: text("stage"),
+    idempotencyKey: text("idempotency_key"),
+    payload: text("payload", { mode: "json" }).notNull(),
+    result: text("result", { mode: "json" }),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    ownerUserId: integer("owner_user_id"),
+    runAfter: integer("run_after", { mode: "timestamp_ms" }).notNull(),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    leaseToken: text("lease_token"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("tasks_idempotency_unique").on(t.idempotencyKey),
+    index("tasks_ready_idx").on(t.status, t.priority, t.runAfter),
+    index("tasks_lease_idx").on(t.status, t.leaseUntil),
+  ],
+);
+
+// ───────────────────────────── converter (seed 001) ─────────────────────────────
+
+export const CONVERSION_SERVICES = ["youtube", "instagram", "tiktok"] as const;
+
+/** Seed 001's per-service conversion tables, as one table with a service column. */
+export const conversions = sqliteTable(
+  "conversions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    service: text("service", { enum: CONVERSION_SERVICES }).notNull(),
+    userId: integer("user_id"),
+    url: text("url").notNull(),
+    format: text("format").notNull(),
+    resolution: text("resolution"),
+    filename: text("filename"),
+    status: text("status", { enum: ["success", "error"] }).notNull(),
+    message: text("message"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("conversions_service_user_idx").on(t.service, t.userId, t.createdAt)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type FileRow = typeof files.$inferSelect;
+export type FileNameRow = typeof fileNames.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+export type ConversionRow = typeof conversions.$inferSelect;

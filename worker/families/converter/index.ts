@@ -1,0 +1,33 @@
+import { authenticate } from "../../auth/middleware";
+import { createRouter } from "../../lib/create-app";
+import { converterErrors } from "../../lib/error-format";
+import * as h from "./handlers";
+import * as routes from "./routes";
+
+const requireUser = authenticate(converterErrors, "required");
+const optionalUser = authenticate(converterErrors, "optional");
+
+/** Seed 001 under /api. Authentication follows the document: required where it says so. */
+export const converterRouter = createRouter(converterErrors);
+
+for (const path of ["/api/user_info", "/api/youtube/convert", "/api/instagram/convert", "/api/logs"]) {
+  converterRouter.use(path, requireUser);
+}
+converterRouter.use("/api/tiktok/convert", optionalUser);
+
+converterRouter
+  .openapi(routes.ping, h.ping)
+  .openapi(routes.register, h.register)
+  .openapi(routes.login, h.login)
+  .openapi(routes.userInfo, h.userInfo)
+  .openapi(routes.youtubeConvert, h.youtubeConvert)
+  .openapi(routes.youtubeDownload, h.youtubeDownload)
+  .openapi(routes.youtubeDelete, h.youtubeDelete)
+  .openapi(routes.instagramConvert, h.instagramConvert)
+  .openapi(routes.instagramDownload, h.instagramDownload)
+  .openapi(routes.instagramDelete, h.instagramDelete)
+  .openapi(routes.tiktokConvert, h.tiktokConvert)
+  .openapi(routes.tiktokDownload, h.tiktokDownload)
+  .openapi(routes.tiktokDelete, h.tiktokDelete)
+  .openapi(routes.logs, h.logs)
+  .openapi(routes.stats, h.stats);

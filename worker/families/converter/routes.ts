@@ -1,0 +1,329 @@
+/**
+ * Seed 001 (media converter) under /api: health, accounts, YouTube / Instagram / TikTok convert-download-
+ * delete, per-user logs, stats. Errors are `{status, message}` as documented; the HTTP status carries the
+ * class of failure (400 invalid input, 401/403 auth, 404 missing, 409 exists, 5xx upstream).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+
+export const StatusMessage = z
+  .object({ status: z.string(), message: z.string() })
+  .openapi("ConverterStatusMessage", { example: { status: "error", message: "Error message" } });
+
+const bearer = [{ bearerAuth: [] }];
+const accountTags = ["Converter: accounts (seed 001)"];
+const youtubeTags = ["Converter: YouTube (seed 001)"];
+const instagramTags = ["Converter: Instagram (seed 001)"];
+const tiktokTags = ["Converter: TikTok (seed 001)"];
+const logTags = ["Converter: logs & stats (seed 001)"];
+
+// ───────────── health & accounts ─────────────
+
+export const ping = createRoute({
+  method: "get",
+  path: "/api/ping",
+  tags: accountTags,
+  summary: "Server health check",
+  responses: {
+    200: json(z.object({ status: z.literal("ok"), message: z.literal("server is alive") }).openapi("Ping"), "Alive"),
+  },
+});
+
+export const RegisterRequest = z
+  .object({
+    username: z
+      .string()
+      .min(3)
+      .max(32)
+      .regex(/^[A-Za-z0-9_.-]+$/, "username may contain letters, digits, '_', '.', '-'")
+      .openapi({ example: "test" }),
+    email: z.string().max(254).email().openapi({ example: "test@test.com" }),
+    password: z.string().min(6).max(128).openapi({ example: "test123" }),
+  })
+  .openapi("RegisterRequest");
+
+export const register = createRoute({
+  method: "post",
+  path: "/api/register",
+  tags: accountTags,
+  summary: "Register (the account waits for approval)",
+  description:
+    "Creates a pending account; it can log in once an operator approves it (`npm run admin -- approve <username>`, or " +
+    "`POST /api/admin/users/{username}/approve` with an admin token). A username or e-mail already in use answers 409 " +
+    "`User already exists.`. Answers 200 on success, as the original service did.",
+  request: body(RegisterRequest),
+  responses: {
+    200: json(StatusMessage, "Registration successful."),
+    400: json(StatusMessage, "Invalid input"),
+    409: json(StatusMessage, "User already exists."),
+  },
+});
+
+export const LoginRequest = z
+  .object({
+    username: z.string().min(1).max(64).openapi({ example: "test" }),
+    password: z.string().min(1).max(128).openapi({ example: "test123" }),
+  })
+  .openapi("LoginRequest");
+
+export const LoginResponse = z
+  .object({ status: z.literal("success"), message: z.string(), access_token: z.string(), token_type: z.literal("bearer") })
+  .openapi("LoginResponse");
+
+export const login = createRoute({
+  method: "post",
+  path: "/api/login",
+  tags: accountTags,
+  summary: "Log in and get a JWT",
+  description:
+    "Wrong username and wrong password give the same 401 `{status: \"invalid\"}` answer in the same time. An account that is " +
+    "still waiting for approval (right password) gets 403 `{status: \"pending\"}`.",
+  request: body(LoginRequest),
+  responses: {
+    200: json(LoginResponse, "Login successful!"),
+    400: json(StatusMessage, "Invalid input"),
+    401: json(StatusMessage, "Username or password is incorrect!"),
+    403: json(StatusMessage, "Account not approved yet, or disabled"),
+  },
+});
+
+export const userInfo = createRoute({
+  method: "get",
+  path: "/api/user_info",
+  tags: accountTags,
+  summary: "Validate the token and return the username",
+  security: bearer,
+  responses: {
+    200: json(z.object({ status: z.literal("success"), user: z.string() }).openapi("UserInfo"), "The token's user"),
+    401: json(StatusMessage, "Missing, invalid or expired token"),
+  },
+});
+
+// ───────────── conversions ─────────────
+
+export const ConvertResponse = z
+  .object({ status: z.literal("success"), message: z.string(), filename: z.string() })
+  .openapi("ConvertResponse", { example: { status: "success", message: "Download complete", filename: "video_title_ab12cd34.mp4" } });
+
+export const FilenameRequest = z
+  .object({ filename: z.string().min(1).max(255).openapi({ example: "video_title_ab12cd34.mp4" }) })
+  .openapi("FilenameRequest");
+
+const convertErrors = {
+  400: json(StatusMessage, "Invalid input, or a URL of another site"),
+  401: json(StatusMessage, "Authentication required"),
+  403: json(StatusMessage, "The post is private"),
+  404: json(StatusMessage, "The content does not exist or has nothing of the requested type"),
+  413: json(StatusMessage, "The media exceeds the size limit"),
+  502: json(StatusMessage, "Fetching or converting failed"),
+  504: json(StatusMessage, "Not finished in time; repeating the request joins the same conversion"),
+};
+
+const binary = (types: string[], description: string) => ({
+  description,
+  content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
+});
+
+export const YoutubeConvertRequest = z
+  .object({
+    url: z.string().max(2048).openapi({ example: "https://www.youtube.com/watch?v=dQw4w9WgXcQ" }),
+    format: z.enum(["mp4", "mp3"]).openapi({ example: "mp4" }),
+    resolution: z.enum(["144p", "480p", "720p", "1080p"]).optional().openapi({ example: "720p" }),
+  })
+  .openapi("YoutubeConvertRequest");
+
+export const youtubeConvert = createRoute({
+  method: "post",
+  path: "/api/youtube/convert",
+  tags: youtubeTags,
+  summary: "Download and convert a YouTube video (mp4 at 144p–1080p, or mp3)",
+  description:
+    "Authentication required. `resolution` caps the video height (default 720p for mp4; never upscaled; ignored for mp3). " +
+    "The file is named after the video title plus 8 random hex digits (`video_title_ab12cd34.mp4`). The same video with the " +
+    "same options is fetched once and shared from the cache.",
+  security: bearer,
+  request: body(YoutubeConvertRequest),
+  responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
+});
+
+export const youtubeDownload = createRoute({
+  method: "post",
+  path: "/api/youtube/download",
+  tags: youtubeTags,
+  summary: "Download a converted YouTube file",
+  description: "Streams the file as an attachment; supports Range (206/416). Files expire after 30 minutes without access.",
+  request: body(FilenameRequest),
+  responses: {
+    200: binary(["application/octet-stream"], "The file"),
+    206: binary(["application/octet-stream"], "A byte range"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(StatusMessage, "File not found!"),
+    416: { description: "Range not satisfiable" },
+  },
+});
+
+export const youtubeDelete = createRoute({
+  method: "delete",
+  path: "/api/youtube/delete",
+  tags: youtubeTags,
+  summary: "Delete a converted YouTube file",
+  request: body(FilenameRequest),
+  responses: {
+    200: json(z.object({ status: z.literal("deleted") }).openapi("Deleted"), "Deleted"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(z.object({ status: z.literal("not found") }).openapi("YoutubeNotFound"), "No such file"),
+  },
+});
+
+export const InstagramConvertRequest = z
+  .object({
+    url: z.string().max(2048).openapi({ example: "https://www.instagram.com/p/POST_ID/" }),
+    type: z.enum(["video", "image"], { error: "invalid content type" }).openapi({ example: "video" }),
+  })
+  .openapi("InstagramConvertRequest");
+
+export const instagramConvert = createRoute({
+  method: "post",
+  path: "/api/instagram/convert",
+  tags: instagramTags,
+  summary: "Download Instagram content (video or image; carousels become a zip)",
+  description:
+    "Authentication required. A post with one item of the requested type yields `instagram_video_ab12cd34.mp4` or " +
+    "`instagram_image_ab12cd34.jpg`; a carousel with several yields `instagram_ab12cd34.zip`. A `type` other than video or " +
+    "image answers 400 `invalid content type`; a post with nothing of that type answers 404.",
+  security: bearer,
+  request: body(InstagramConvertRequest),
+  responses: { 200: json(ConvertResponse, "download complete"), ...convertErrors },
+});
+
+export const instagramDownload = createRoute({
+  method: "post",
+  path: "/api/instagram/download",
+  tags: instagramTags,
+  summary: "Download converted Instagram content",
+  request: body(FilenameRequest),
+  responses: {
+    200: binary(["application/zip", "application/octet-stream"], "The file (zip for carousels)"),
+    206: binary(["application/zip", "application/octet-stream"], "A byte range"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(StatusMessage, "File not found!"),
+    416: { description: "Range not satisfiable" },
+  },
+});
+
+export const instagramDelete = createRoute({
+  method: "delete",
+  path: "/api/instagram/delete",
+  tags: instagramTags,
+  summary: "Delete converted Instagram content",
+  request: body(FilenameRequest),
+  responses: {
+    200: json(z.object({ status: z.literal("deleted") }), "Deleted"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(StatusMessage, "not found"),
+  },
+});
+
+export const TiktokConvertRequest = z
+  .object({ url: z.string().max(2048).openapi({ example: "https://www.tiktok.com/@user/video/7123456789012345678" }) })
+  .openapi("TiktokConvertRequest");
+
+export const tiktokConvert = createRoute({
+  method: "post",
+  path: "/api/tiktok/convert",
+  tags: tiktokTags,
+  summary: "Download a TikTok video as MP4",
+  description:
+    "No authentication required (as documented); with a valid bearer token the conversion is logged to that user, and an " +
+    "invalid token is refused (401). Watermark-free format preferred where available.",
+  // `{}` = anonymous allowed (OpenAPI's optional security); cast because the route types expect one shape.
+  security: [{}, { bearerAuth: [] }] as { bearerAuth: string[] }[],
+  request: body(TiktokConvertRequest),
+  responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
+});
+
+export const tiktokDownload = createRoute({
+  method: "post",
+  path: "/api/tiktok/download",
+  tags: tiktokTags,
+  summary: "Download a converted TikTok video",
+  request: body(FilenameRequest),
+  responses: {
+    200: binary(["application/octet-stream"], "The file"),
+    206: binary(["application/octet-stream"], "A byte range"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(StatusMessage, "File not found!"),
+    416: { description: "Range not satisfiable" },
+  },
+});
+
+export const tiktokDelete = createRoute({
+  method: "delete",
+  path: "/api/tiktok/delete",
+  tags: tiktokTags,
+  summary: "Delete a converted TikTok video",
+  request: body(FilenameRequest),
+  responses: {
+    200: json(z.object({ status: z.literal("deleted") }), "Deleted"),
+    400: json(StatusMessage, "Invalid input"),
+    404: json(StatusMessage, "File not found"),
+  },
+});
+
+// ───────────── logs & stats ─────────────
+
+export const TableRequest = z
+  .object({ table: z.string().max(50).openapi({ example: "youtube", description: "youtube | instagram | tiktok" }) })
+  .openapi("TableRequest");
+
+export const logs = createRoute({
+  method: "post",
+  path: "/api/logs",
+  tags: logTags,
+  summary: "Download your own conversion log for one service (text/plain)",
+  description: "Authentication required. One tab-separated line per conversion: time, status, format, resolution, file name, URL, message.",
+  security: bearer,
+  request: body(TableRequest),
+  responses: {
+    200: { description: "The log", content: { "text/plain": { schema: z.string() } } },
+    400: json(StatusMessage, "unknown table"),
+    401: json(StatusMessage, "Authentication required"),
+  },
+});
+
+export const StatsResponse = z
+  .object({
+    status: z.literal("success"),
+    total_conversions: z.number().int(),
+    number_of_mp3: z.number().int(),
+    number_of_mp4: z.number().int(),
+  })
+  .openapi("StatsResponse");
+
+export const stats = createRoute({
+  method: "post",
+  path: "/api/stats",
+  tags: logTags,
+  summary: "Global usage statistics of one service",
+  description: "Counts successful conversions of all users.",
+  request: body(TableRequest),
+  responses: { 200: json(StatsResponse, "Counts"), 400: json(StatusMessage, "unknown table") },
+});
+
+export type PingRoute = typeof ping;
+export type RegisterRoute = typeof register;
+export type LoginRoute = typeof login;
+export type UserInfoRoute = typeof userInfo;
+export type YoutubeConvertRoute = typeof youtubeConvert;
+export type InstagramConvertRoute = typeof instagramConvert;
+export type TiktokConvertRoute = typeof tiktokConvert;
+export type YoutubeDownloadRoute = typeof youtubeDownload;
+export type InstagramDownloadRoute = typeof instagramDownload;
+export type TiktokDownloadRoute = typeof tiktokDownload;
+export type YoutubeDeleteRoute = typeof youtubeDelete;
+export type InstagramDeleteRoute = typeof instagramDelete;
+export type TiktokDeleteRoute = typeof tiktokDelete;
+export type LogsRoute = typeof logs;
+export type StatsRoute = typeof stats;

@@ -1,0 +1,80 @@
+/** The saver's logic: resolve a TikTok URL, fetch it through the shared task, name the files. No HTTP. */
+import { getConfig } from "../../env";
+import { AppError } from "../../lib/errors";
+import { fetchMediaAndWait, type FetchFailure } from "../../media/fetch-media";
+import { findNamedFile, nameFile, type NamedFile } from "../../media/store";
+import { resolveSource } from "../../sources/resolve";
+
+export const SAVER_FAMILY = "saver";
+const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export interface SavedFile {
+  name: string;
+  url: string;
+}
+
+function failureToError(failure: FetchFailure): AppError {
+  if (failure.kind === "timeout") {
+    return new AppError(504, "Download is taking longer than expected; repeat the request to get the result", "timeout");
+  }
+  switch (failure.code) {
+    case "source.unavailable":
+    case "source.no_media":
+      return new AppError(404, "Video not found or no longer available", failure.code);
+    case "source.private":
+      return new AppError(403, "This post is private", failure.code);
+    case "source.unsupported":
+    case "source.blocked":
+      return new AppError(400, "Invalid TikTok URL", failure.code);
+    case "source.too_large":
+      return new AppError(413, "The media exceeds the size limit", failure.code);
+    default:
+      return new AppError(500, "Failed to save the file", failure.code);
+  }
+}
+
+const extensionOf = (outputName: string) => outputName.slice(outputName.lastIndexOf(".") + 1).toLowerCase();
+
+export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number | null): Promise<SavedFile[]> {
+  if (!rawUrl.trim()) throw new AppError(400, "URL is required", "url.missing");
+  const config = getConfig(env);
+  const resolved = await resolveSource(rawUrl, { allowed: ["tiktok"], fixtureOrigin: config.fixtureOrigin });
+  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
+  const { source } = resolved;
+
+  const outcome = await fetchMediaAndWait(
+    env,
+    {
+      service: "tiktok",
+      sourceId: source.id,
+      canonicalUrl: source.canonicalUrl,
+      fetchUrl: source.fetchUrl,
+      select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
+    },
+    { family: SAVER_FAMILY, ownerUserId },
+  );
+  if (!outcome.ok) throw failureToError(outcome.failure);
+
+  const outputs = [...outcome.result.outputs].filter((o) => o.kind !== "archive").sort((a, b) => a.index - b.index);
+  const single = outputs.length === 1;
+  const saved: SavedFile[] = [];
+  const missing: string[] = [];
+  for (const [i, output] of outputs.entries()) {
+    const name = single ? `${source.id}.${extensionOf(output.name)}` : `${source.id}_${i + 1}.${extensionOf(output.name)}`;
+    const file = outcome.files.get(output.fileId);
+    if (!file || !(await env.MEDIA.head(file.r2Key))) {
+      missing.push(name);
+      continue;
+    }
+    await nameFile(env, { family: SAVER_FAMILY, publicName: name, fileId: file.id, ownerUserId });
+    saved.push({ name, url: `/stream/${encodeURIComponent(name)}` });
+  }
+  if (missing.length > 0) throw new AppError(404, `Files not found: ${missing.join(", ")}`, "files.missing");
+  return saved;
+}
+
+/** Look up a saver file by its public name; names outside the plain-file alphabet never match. */
+export async function findSavedFile(env: Env, filename: string): Promise<NamedFile | undefined> {
+  if (!PUBLIC_NAME.test(filename) || filename.includes("..")) return undefined;
+  return findNamedFile(env, SAVER_FAMILY, filename);
+}

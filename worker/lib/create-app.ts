@@ -1,0 +1,58 @@
+/**
+ * One way to build routers: an `OpenAPIHono` whose validation hook and error handler speak the face's
+ * documented error shape. Families call `createRouter(theirErrorFormat)`; `worker/app.ts` mounts them.
+ */
+import { OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AuthContext } from "../auth/context";
+import { AppError } from "./errors";
+import type { ErrorFormat } from "./error-format";
+import { malformedJsonIssue, toValidationIssues, type ValidationTarget } from "./validation-issues";
+
+export interface AppVariables {
+  requestId: string;
+  auth: AuthContext | undefined;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+export function respondError(c: Context<AppEnv>, format: ErrorFormat, err: unknown): Response {
+  if (err instanceof AppError) {
+    const { status, body } = format.http(err.status, err.message);
+    return c.json(body, status);
+  }
+  if (err instanceof HTTPException) {
+    // Hono's JSON validator throws this for bodies that are not JSON; report it as a validation failure.
+    if (err.status === 400 && /malformed json/i.test(err.message)) {
+      const { status, body } = format.validation([malformedJsonIssue()]);
+      return c.json(body, status);
+    }
+    if (err.res) return err.res;
+    const { status, body } = format.http(err.status as 400, err.message || "Request failed");
+    return c.json(body, status);
+  }
+  const requestId = c.get("requestId") ?? "unknown";
+  console.error(JSON.stringify({ level: "error", requestId, face: format.name, error: String(err), stack: (err as Error)?.stack }));
+  const { status, body } = format.internal(requestId);
+  return c.json(body, status);
+}
+
+export function createRouter(format: ErrorFormat) {
+  const router = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = toValidationIssues(result.error, result.target as ValidationTarget, (result as { data?: unknown }).data);
+        const { status, body } = format.validation(issues);
+        return c.json(body, status);
+      }
+    },
+  });
+  router.onError((err, c) => respondError(c, format, err));
+  return router;
+}

@@ -1,0 +1,132 @@
+/**
+ * Fetching media from a supported service into the media store, as a task. Shared by every face that
+ * downloads by URL (saver, converter, later the studio and archiver).
+ *
+ * The task's idempotency key is (service, content id, selection): the same post with the same options is
+ * one task and one set of files — the download cache. The task's result lists the stored files.
+ */
+import { z } from "zod";
+import { fetchSelectionSchema, mediaServiceSchema, outputFileSchema, type FetchSelection } from "../../protocol/transcoder";
+import type { FileRow, TaskRow } from "../db/schema";
+import { getConfig } from "../env";
+import { expireTask, submitTask, waitForTask } from "../tasks/engine";
+import { TaskError } from "../tasks/errors";
+import type { TaskHandler } from "../tasks/registry";
+import { getFilesByIds, registerFile } from "./store";
+import { uploadUrlFor } from "./signed-urls";
+import { transcoderFor } from "./transcoder-client";
+
+export const MEDIA_FETCH_KIND = "media.fetch";
+
+export const mediaFetchPayloadSchema = z.object({
+  service: mediaServiceSchema,
+  sourceId: z.string(),
+  canonicalUrl: z.string().url(),
+  /** What the transcoder is pointed at: the canonical URL, or its fixture stand-in in test mode. */
+  fetchUrl: z.string().url(),
+  select: fetchSelectionSchema,
+});
+export type MediaFetchPayload = z.infer<typeof mediaFetchPayloadSchema>;
+
+export const storedOutputSchema = outputFileSchema.extend({ fileId: z.string() });
+export const mediaFetchResultSchema = z.object({
+  title: z.string(),
+  sourceId: z.string().optional(),
+  uploader: z.string().optional(),
+  outputs: z.array(storedOutputSchema),
+});
+export type MediaFetchResult = z.infer<typeof mediaFetchResultSchema>;
+
+/** The idempotency key: stable for equal selections, whatever the property order. */
+export function mediaFetchKey(payload: Pick<MediaFetchPayload, "service" | "sourceId" | "select">): string {
+  const s = payload.select;
+  const parts = [s.kind, s.maxHeight ?? "-", s.audioFormat ?? "-", s.noWatermark ? "nowm" : "wm", s.maxItems, s.bundle];
+  return `${MEDIA_FETCH_KIND}:${payload.service}:${payload.sourceId}:${parts.join(":")}`;
+}
+
+/** Runs one attempt of a media.fetch task: the transcoder fetches, outputs land in R2, rows are registered. */
+export const runMediaFetchTask: TaskHandler = async ({ env, task, progress, signal }) => {
+  const payload = mediaFetchPayloadSchema.parse(task.payload);
+  const config = getConfig(env);
+  // One prefix per attempt: a crashed attempt's half-written outputs can never be mistaken for this one's.
+  const prefix = `tasks/${task.id}/a${task.attempts}`;
+  const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS, config.MAX_MEDIA_BYTES);
+  const client = transcoderFor(env);
+  const result = await client.fetchMedia(
+    {
+      taskId: task.id,
+      url: payload.fetchUrl,
+      service: payload.service,
+      select: payload.select,
+      output: { uploadUrl, maxBytes: config.MAX_MEDIA_BYTES },
+    },
+    async (event) => {
+      if (event.type === "progress") await progress(event.percent, event.stage);
+    },
+    signal,
+  );
+
+  const outputs = [];
+  for (const output of result.outputs) {
+    const key = `${prefix}/${output.name}`;
+    const head = await env.MEDIA.head(key);
+    if (!head || head.size !== output.size) {
+      throw new TaskError("upload.missing", `output ${output.name} was reported but not stored intact`, true);
+    }
+    const file = await registerFile(env, {
+      key,
+      size: head.size,
+      contentType: output.contentType,
+      etag: head.httpEtag,
+      sourceTaskId: task.id,
+    });
+    outputs.push({ ...output, fileId: file.id });
+  }
+  return { title: result.title, sourceId: result.sourceId, uploader: result.uploader, outputs } satisfies MediaFetchResult;
+};
+
+export type FetchFailure =
+  | { kind: "failed"; code: string; message: string }
+  | { kind: "timeout" };
+
+export type FetchOutcome =
+  | { ok: true; task: TaskRow; result: MediaFetchResult; files: Map<string, FileRow> }
+  | { ok: false; task: TaskRow | undefined; failure: FetchFailure };
+
+/**
+ * Submit (or join) the fetch task for a source and wait for it. When the cached result's files were
+ * collected in the meantime, the task is expired and reopened once.
+ */
+export async function fetchMediaAndWait(
+  env: Env,
+  input: { service: MediaFetchPayload["service"]; sourceId: string; canonicalUrl: string; fetchUrl: string; select: FetchSelection },
+  opts: { family: string; ownerUserId?: number | null; priority?: number; timeoutMs?: number },
+): Promise<FetchOutcome> {
+  const timeoutMs = opts.timeoutMs ?? getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const payload: MediaFetchPayload = { ...input };
+  for (let round = 0; round < 2; round++) {
+    const { task } = await submitTask(env, {
+      kind: MEDIA_FETCH_KIND,
+      payload,
+      idempotencyKey: mediaFetchKey(payload),
+      priority: opts.priority ?? 5,
+      family: opts.family,
+      ownerUserId: opts.ownerUserId ?? null,
+    });
+    const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()));
+    if (timedOut) return { ok: false, task: final, failure: { kind: "timeout" } };
+    if (final.status === "dead") {
+      return { ok: false, task: final, failure: { kind: "failed", code: final.errorCode ?? "internal", message: final.errorMessage ?? "failed" } };
+    }
+    if (final.status === "expired") continue;
+    const result = mediaFetchResultSchema.parse(final.result);
+    const rows = await getFilesByIds(env, result.outputs.map((o) => o.fileId));
+    if (rows.length === result.outputs.length) {
+      return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])) };
+    }
+    // Collected between completion and now: mark it expired (if GC has not already) and go again.
+    await expireTask(env, final.id);
+  }
+  return { ok: false, task: undefined, failure: { kind: "failed", code: "files.missing", message: "stored files disappeared" } };
+}

@@ -1,0 +1,246 @@
+/**
+ * The one media store: every file is an R2 object plus one `files` row; clients address files by a
+ * per-family public name (`file_names`), never by R2 key. Bodies stream in and out; nothing here holds
+ * a whole file in memory (a Worker has 128 MB).
+ */
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { getDb } from "../db/client";
+import { fileNames, files, tasks, type FileNameRow, type FileRow } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { newId } from "../lib/ids";
+
+/** R2 multipart parts: every part but the last must have the same size, at least 5 MiB. */
+const PART_SIZE = 8 * 1024 * 1024;
+/** Reads refresh `last_accessed_at` at most this often per file (one D1 write per minute, not per range request). */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface PutResult {
+  key: string;
+  size: number;
+  etag: string;
+}
+
+/** Counts bytes passing through and fails the stream once `limit` is exceeded. */
+function byteLimiter(limit: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > limit) {
+        controller.error(new AppError(413, `file exceeds the limit of ${limit} bytes`, "file.too_large"));
+        return;
+      }
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+/**
+ * Stream a body into R2. With a known length the body goes through a FixedLengthStream in one PUT;
+ * without one (chunked uploads) it becomes a multipart upload of 8 MiB parts, so memory stays bounded
+ * by one part.
+ */
+export async function putStream(
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  opts: { contentType: string; length?: number; maxBytes: number },
+): Promise<PutResult> {
+  if (opts.length !== undefined) {
+    if (opts.length > opts.maxBytes) throw new AppError(413, `file exceeds the limit of ${opts.maxBytes} bytes`, "file.too_large");
+    const fixed = new FixedLengthStream(opts.length);
+    const piping = body.pipeTo(fixed.writable).catch(() => undefined);
+    const obj = await bucket.put(key, fixed.readable, { httpMetadata: { contentType: opts.contentType } });
+    await piping;
+    if (!obj) throw new Error(`R2 refused ${key}`);
+    return { key, size: obj.size, etag: obj.httpEtag };
+  }
+  return putMultipart(bucket, key, body.pipeThrough(byteLimiter(opts.maxBytes)), opts.contentType);
+}
+
+async function putMultipart(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, contentType: string): Promise<PutResult> {
+  const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType } });
+  const parts: R2UploadedPart[] = [];
+  const reader = body.getReader();
+  let buffer = new Uint8Array(PART_SIZE);
+  let filled = 0;
+  let total = 0;
+  const flush = async () => {
+    parts.push(await upload.uploadPart(parts.length + 1, buffer.subarray(0, filled)));
+    buffer = new Uint8Array(PART_SIZE);
+    filled = 0;
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let offset = 0;
+      while (offset < value.byteLength) {
+        const take = Math.min(PART_SIZE - filled, value.byteLength - offset);
+        buffer.set(value.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        total += take;
+        if (filled === PART_SIZE) await flush();
+      }
+    }
+    if (filled > 0 || parts.length === 0) await flush();
+    const obj = await upload.complete(parts);
+    return { key, size: total, etag: obj.httpEtag };
+  } catch (err) {
+    await upload.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface RegisterFileInput {
+  key: string;
+  size: number;
+  contentType: string;
+  etag: string;
+  sourceTaskId?: string | null;
+  retention?: "idle" | "keep";
+}
+
+export async function registerFile(env: Env, input: RegisterFileInput, now = Date.now()): Promise<FileRow> {
+  const db = getDb(env);
+  const [row] = await db
+    .insert(files)
+    .values({
+      id: newId(),
+      r2Key: input.key,
+      size: input.size,
+      contentType: input.contentType,
+      etag: input.etag,
+      sourceTaskId: input.sourceTaskId ?? null,
+      retention: input.retention ?? "idle",
+      createdAt: new Date(now),
+      lastAccessedAt: new Date(now),
+    })
+    .onConflictDoUpdate({ target: files.r2Key, set: { size: input.size, etag: input.etag, contentType: input.contentType } })
+    .returning();
+  if (!row) throw new Error(`could not register ${input.key}`);
+  return row;
+}
+
+export async function getFilesByIds(env: Env, ids: string[]): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  return getDb(env).select().from(files).where(inArray(files.id, ids));
+}
+
+/**
+ * Give a file a public name in a family. Names are unique per family: asking again for the same name
+ * re-points it (the same cached source always yields the same saver name).
+ */
+export async function nameFile(
+  env: Env,
+  input: { family: string; publicName: string; fileId: string; ownerUserId?: number | null },
+  now = Date.now(),
+): Promise<FileNameRow> {
+  const [row] = await getDb(env)
+    .insert(fileNames)
+    .values({
+      family: input.family,
+      publicName: input.publicName,
+      fileId: input.fileId,
+      ownerUserId: input.ownerUserId ?? null,
+      createdAt: new Date(now),
+    })
+    .onConflictDoUpdate({
+      target: [fileNames.family, fileNames.publicName],
+      set: { fileId: input.fileId, ownerUserId: input.ownerUserId ?? null },
+    })
+    .returning();
+  if (!row) throw new Error(`could not name ${input.publicName}`);
+  return row;
+}
+
+export interface NamedFile {
+  name: FileNameRow;
+  file: FileRow;
+}
+
+export async function findNamedFile(env: Env, family: string, publicName: string): Promise<NamedFile | undefined> {
+  const row = await getDb(env)
+    .select({ name: fileNames, file: files })
+    .from(fileNames)
+    .innerJoin(files, eq(files.id, fileNames.fileId))
+    .where(and(eq(fileNames.family, family), eq(fileNames.publicName, publicName)))
+    .get();
+  return row ?? undefined;
+}
+
+/** Refresh the idle clock of a file that was just read (throttled). */
+export async function touchFile(env: Env, file: Pick<FileRow, "id" | "lastAccessedAt">, now = Date.now()): Promise<void> {
+  if (now - file.lastAccessedAt.getTime() < TOUCH_INTERVAL_MS) return;
+  await getDb(env)
+    .update(files)
+    .set({ lastAccessedAt: new Date(now) })
+    .where(and(eq(files.id, file.id), lt(files.lastAccessedAt, new Date(now - TOUCH_INTERVAL_MS))));
+}
+
+/**
+ * Remove a public name. When it was the file's last name, the object and its row go too, and the task
+ * that produced it is marked expired so the next identical request fetches again.
+ */
+export async function deleteName(env: Env, family: string, publicName: string): Promise<boolean> {
+  const db = getDb(env);
+  const [removed] = await db
+    .delete(fileNames)
+    .where(and(eq(fileNames.family, family), eq(fileNames.publicName, publicName)))
+    .returning();
+  if (!removed) return false;
+  const others = await db.select({ n: sql<number>`count(*)` }).from(fileNames).where(eq(fileNames.fileId, removed.fileId)).get();
+  if ((others?.n ?? 0) === 0) await deleteFiles(env, [removed.fileId]);
+  return true;
+}
+
+/** Delete files (rows first, then objects), expiring the tasks whose cached results pointed at them. */
+export async function deleteFiles(env: Env, ids: string[], onlyIdleBefore?: Date): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  const db = getDb(env);
+  const condition = onlyIdleBefore
+    ? and(inArray(files.id, ids), lt(files.lastAccessedAt, onlyIdleBefore))
+    : inArray(files.id, ids);
+  // Deleting the rows first (re-checking idleness in the same statement) means a file read a moment
+  // ago survives; a crash between the two steps leaves at worst an unreferenced object, never a dangling row.
+  const gone = await db.delete(files).where(condition).returning();
+  if (gone.length === 0) return [];
+  const goneIds = gone.map((f) => f.id);
+  const taskIds = [...new Set(gone.map((f) => f.sourceTaskId).filter((t): t is string => !!t))];
+  await db.delete(fileNames).where(inArray(fileNames.fileId, goneIds));
+  if (taskIds.length > 0) {
+    await db
+      .update(tasks)
+      .set({ status: "expired", updatedAt: new Date() })
+      .where(and(inArray(tasks.id, taskIds), eq(tasks.status, "succeeded")));
+  }
+  await env.MEDIA.delete(gone.map((f) => f.r2Key));
+  return gone;
+}
+
+/**
+ * Garbage collection (seed 001's background collector, for every family's idle files): files not read for
+ * `ttlSeconds` are removed, R2 object and row. Idempotent: a second concurrent pass finds nothing left.
+ */
+export async function collectIdleFiles(env: Env, ttlSeconds: number, now = Date.now(), batchSize = 200): Promise<number> {
+  const db = getDb(env);
+  const cutoff = new Date(now - ttlSeconds * 1000);
+  let removed = 0;
+  for (let round = 0; round < 50; round++) {
+    const idle = await db
+      .select({ id: files.id })
+      .from(files)
+      .where(and(eq(files.retention, "idle"), lt(files.lastAccessedAt, cutoff)))
+      .limit(batchSize);
+    if (idle.length === 0) break;
+    const gone = await deleteFiles(
+      env,
+      idle.map((f) => f.id),
+      cutoff,
+    );
+    removed += gone.length;
+    if (idle.length < batchSize) break;
+  }
+  return removed;
+}

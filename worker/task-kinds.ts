@@ -1,0 +1,10 @@
+/**
+ * Every task kind the platform runs, registered in one visible place (rather than as import side effects),
+ * so the queue consumer of a fresh isolate knows them all.
+ */
+import { MEDIA_FETCH_KIND, runMediaFetchTask } from "./media/fetch-media";
+import { registerTaskKind } from "./tasks/registry";
+
+export function registerTaskKinds(): void {
+  registerTaskKind(MEDIA_FETCH_KIND, runMediaFetchTask);
+}
