@@ -25,6 +25,9 @@ export default defineConfig(async () => {
                   PUBLIC_BASE_URL: "http://127.0.0.1:8787",
                   JWT_SECRET: "test-jwt-secret-test-jwt-secret-test-jwt-secret-0123456789",
                   BLOB_SIGNING_SECRET: "test-blob-secret-test-blob-secret-0123456789abcdef",
+                  // Nothing listens on port 9: media work is not possible inside workerd tests (the
+                  // transcoder's callbacks need a listening Worker); the e2e project covers that path.
+                  TRANSCODER_URL: "http://127.0.0.1:9",
                   SYNC_TASK_TIMEOUT_SECONDS: "5",
                   TASK_RETRY_BASE_SECONDS: "1",
                 },
@@ -34,6 +37,7 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
+            testTimeout: 30_000,
             setupFiles: ["./test/worker/setup/apply-migrations.ts"],
           },
         },

@@ -64,7 +64,9 @@ export function createApp() {
       description:
         "One platform serving five media APIs at their documented paths. Each family keeps its documented error shape: " +
         "seed 000 `{detail, message}` (422 `{message: \"Validation Error\", detail: [...]}`), seed 001 `{status, message}`, " +
-        "the /api/v1 families FastAPI's `{detail}`. Unknown JSON fields are ignored, as the original services did.",
+        "the /api/v1 families FastAPI's `{detail}`. Unknown JSON fields are ignored, as the original services did. A request " +
+        "body of another media type than the route declares answers 415; a body over MAX_BODY_BYTES answers 413; both in the " +
+        "family's error shape.",
     },
   });
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Media platform API" }));

@@ -34,10 +34,10 @@ export function decideRange(header: string | null | undefined, size: number): Ra
 
   const start = Number(startText);
   if (!Number.isSafeInteger(start)) return { kind: "full" };
-  let end = endText === "" ? size - 1 : Number(endText);
-  if (!Number.isSafeInteger(end)) return { kind: "full" };
-  if (end < start) return { kind: "full" }; // invalid per RFC → ignore the header
+  const lastRequested = endText === "" ? Number.MAX_SAFE_INTEGER : Number(endText);
+  if (!Number.isSafeInteger(lastRequested)) return { kind: "full" };
+  if (lastRequested < start) return { kind: "full" }; // invalid per RFC → ignore the header
   if (start >= size) return { kind: "unsatisfiable" };
-  end = Math.min(end, size - 1);
+  const end = Math.min(lastRequested, size - 1);
   return { kind: "partial", offset: start, length: end - start + 1, end };
 }

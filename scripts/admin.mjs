@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Operator commands (no manual SQL):
+//   npm run admin -- create-admin <username> <email> [--remote]   password from $ADMIN_PASSWORD or stdin
+//   npm run admin -- approve <username> [--remote]
+//   npm run admin -- pending [--remote]
+// Without --remote they act on the local development database (wrangler dev's), with it on production D1.
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const remote = process.argv.includes("--remote");
+const persistTo = process.argv.find((a) => a.startsWith("--persist-to="))?.slice("--persist-to=".length);
+const [command, ...rest] = args;
+
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
+const EMAIL = /^[^\s@'"\\]+@[^\s@'"\\]+\.[^\s@'"\\]+$/;
+// Same stored format as worker/auth/passwords.ts.
+const ITERATIONS = 100_000;
+
+function hashPassword(password) {
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password.normalize("NFKC"), salt, ITERATIONS, 32, "sha256");
+  return `pbkdf2-sha256$${ITERATIONS}$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+function d1(sql) {
+  const where = remote ? ["--remote"] : ["--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
+  const r = spawnSync("npx", ["wrangler", "d1", "execute", "DB", ...where, "--json", "--command", sql], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, CI: "1" },
+  });
+  if (r.status !== 0) throw new Error(`wrangler d1 execute failed:\n${r.stderr || r.stdout}`);
+  const out = JSON.parse(r.stdout);
+  return out[0]?.results ?? [];
+}
+
+async function readPassword() {
+  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise((resolve) => rl.question("Password (min 12 characters): ", resolve));
+  rl.close();
+  return String(answer);
+}
+
+function need(cond, message) {
+  if (!cond) {
+    process.stderr.write(`${message}\n`);
+    process.exit(2);
+  }
+}
+
+async function main() {
+  switch (command) {
+    case "create-admin": {
+      const [username, email] = rest;
+      need(username && USERNAME.test(username), "usage: create-admin <username> <email>   (username: 3-32 of A-Z a-z 0-9 _ . -)");
+      need(email && EMAIL.test(email), "a valid e-mail address is required");
+      const password = await readPassword();
+      need(password.length >= 12, "the admin password must have at least 12 characters");
+      const now = Date.now();
+      const rows = d1(
+        `INSERT INTO users (username, email, password_hash, status, role, created_at, approved_at) VALUES ` +
+          `('${username}', '${email.toLowerCase()}', '${hashPassword(password)}', 'active', 'admin', ${now}, ${now}) ` +
+          `ON CONFLICT(username) DO UPDATE SET role = 'admin', status = 'active', password_hash = excluded.password_hash ` +
+          `RETURNING id, username, role, status`,
+      );
+      process.stdout.write(`admin ready: ${JSON.stringify(rows[0])}\n`);
+      break;
+    }
+    case "approve": {
+      const [username] = rest;
+      need(username && USERNAME.test(username), "usage: approve <username>");
+      const rows = d1(`UPDATE users SET status = 'active', approved_at = ${Date.now()} WHERE username = '${username}' RETURNING id, username, status`);
+      need(rows.length === 1, `no user named ${username}`);
+      process.stdout.write(`approved: ${JSON.stringify(rows[0])}\n`);
+      break;
+    }
+    case "pending": {
+      const rows = d1(`SELECT username, email, created_at FROM users WHERE status = 'pending' ORDER BY created_at`);
+      for (const r of rows) process.stdout.write(`${r.username}\t${r.email}\t${new Date(r.created_at).toISOString()}\n`);
+      if (rows.length === 0) process.stdout.write("no pending users\n");
+      break;
+    }
+    default:
+      need(false, "commands: create-admin <username> <email> | approve <username> | pending   [--remote]");
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});

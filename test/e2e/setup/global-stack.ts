@@ -1,0 +1,58 @@
+/**
+ * Starts the real stack once for all e2e tests: fixture server (stands in for TikTok / YouTube / Instagram),
+ * transcoder process, and `wrangler dev`. Tests reach them through `inject("stack")`.
+ */
+import { randomBytes } from "node:crypto";
+import type { TestProject } from "vitest/node";
+import { startFixtureServer } from "../../fixtures/server";
+import { startTranscoder, startWorker } from "../../support/processes";
+
+export interface StackInfo {
+  workerUrl: string;
+  workerPort: number;
+  transcoderUrl: string;
+  transcoderPort: number;
+  transcoderToken: string;
+  fixtureOrigin: string;
+  persistDir: string;
+  vars: Record<string, string>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const fixtures = await startFixtureServer();
+  const token = randomBytes(24).toString("base64url");
+  const transcoder = await startTranscoder({ token, allowedOrigins: [fixtures.origin] });
+  const worker = await startWorker({
+    APP_ENV: "test",
+    TRANSCODER_URL: transcoder.url,
+    TRANSCODER_TOKEN: token,
+    SOURCE_FIXTURE_ORIGIN: fixtures.origin,
+    JWT_SECRET: randomBytes(48).toString("base64url"),
+    BLOB_SIGNING_SECRET: randomBytes(48).toString("base64url"),
+    SYNC_TASK_TIMEOUT_SECONDS: "90",
+    TASK_RETRY_BASE_SECONDS: "1",
+    TASK_LEASE_SECONDS: "120",
+    FILE_IDLE_TTL_SECONDS: "1800",
+  });
+  project.provide("stack", {
+    workerUrl: worker.url,
+    workerPort: worker.port,
+    transcoderUrl: transcoder.url,
+    transcoderPort: transcoder.port,
+    transcoderToken: token,
+    fixtureOrigin: fixtures.origin,
+    persistDir: worker.persistDir,
+    vars: worker.vars,
+  });
+  return async () => {
+    await worker.stop();
+    await transcoder.stop();
+    await fixtures.close();
+  };
+}

@@ -1,0 +1,61 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { downloadUrlFor, signBlobGrant, uploadUrlFor, verifyBlobGrant } from "../../../worker/media/signed-urls";
+import { patternBytes, streamOf } from "../support/files";
+import { call } from "../support/http";
+
+const pathOf = (url: string) => new URL(url).pathname;
+
+describe("signed blob grants", () => {
+  it("should verify its own grants and reject tampering and expiry", async () => {
+    const secret = env.BLOB_SIGNING_SECRET;
+    const token = await signBlobGrant(secret, { p: "tasks/x/a1", m: "PUT", e: Math.floor(Date.now() / 1000) + 60 });
+    expect(await verifyBlobGrant(secret, token)).toMatchObject({ ok: true, grant: { p: "tasks/x/a1" } });
+    const [payload, mac] = token.split(".");
+    const forged = `${btoa(JSON.stringify({ p: "", m: "PUT", e: 9e9 })).replace(/=+$/, "")}.${mac}`;
+    expect(await verifyBlobGrant(secret, forged)).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(await verifyBlobGrant("another-secret-another-secret-another", token)).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(await verifyBlobGrant(secret, `${payload}`)).toMatchObject({ ok: false, reason: "malformed" });
+    expect(await verifyBlobGrant(secret, token, Math.floor(Date.now() / 1000) + 120)).toMatchObject({ ok: false, reason: "expired" });
+  });
+});
+
+describe("PUT/GET /internal/blobs/{token}/{name}", () => {
+  it("should stream an upload into R2 under the granted prefix and serve it back with ranges", async () => {
+    const upload = await uploadUrlFor(env, "tasks/blob-test/a1", 60, 10_000_000);
+    const bytes = patternBytes(200_000);
+    const put = await call(`${pathOf(upload)}/0.mp4`, { method: "PUT", body: bytes, headers: { "Content-Type": "video/mp4" } });
+    expect(put.status).toBe(201);
+    expect(await put.json()).toEqual({ key: "tasks/blob-test/a1/0.mp4", size: 200_000 });
+
+    const chunked = await call(`${pathOf(upload)}/1.bin`, { method: "PUT", body: streamOf(bytes, 7777), duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(201);
+
+    const read = await downloadUrlFor(env, "tasks/blob-test/a1/0.mp4", 60);
+    const got = await call(pathOf(read), { headers: { Range: "bytes=100-199" } });
+    expect(got.status).toBe(206);
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes.slice(100, 200));
+    // A read grant names one object: it does not open its neighbours.
+    const other = await call(pathOf(read).replace(/0\.mp4$/, "1.bin"));
+    expect(other.status).toBe(403);
+  });
+
+  it("should refuse uploads without a valid grant, with a bad name, or over the cap", async () => {
+    const upload = await uploadUrlFor(env, "tasks/blob-test/a2", 60, 1000);
+    const cases: [string, number][] = [
+      [`/internal/blobs/not-a-token/0.mp4`, 403],
+      [`${pathOf(upload)}/..%2F..%2Fescape.mp4`, 400],
+      [`${pathOf(upload)}/.hidden`, 400],
+    ];
+    for (const [path, status] of cases) {
+      const res = await call(path, { method: "PUT", body: "x" });
+      expect(res.status).toBe(status);
+      expect(await res.json()).toMatchObject({ detail: expect.any(String) });
+    }
+    const tooBig = await call(`${pathOf(upload)}/big.bin`, { method: "PUT", body: patternBytes(5000) });
+    expect(tooBig.status).toBe(413);
+    const read = await downloadUrlFor(env, "tasks/blob-test/a2/x.bin", 60);
+    const wrongMethod = await call(pathOf(read), { method: "PUT", body: "x" });
+    expect(wrongMethod.status).toBe(403);
+  });
+});

@@ -1,0 +1,85 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { collectIdleFiles, deleteName, findNamedFile, nameFile, putStream, registerFile } from "../../../worker/media/store";
+import { AppError } from "../../../worker/lib/errors";
+import { patternBytes, seedNamedFile, streamOf } from "../support/files";
+
+async function bytesOf(key: string): Promise<Uint8Array> {
+  const obj = await env.MEDIA.get(key);
+  return new Uint8Array(await obj!.arrayBuffer());
+}
+
+describe("putStream", () => {
+  it("should store a stream of known length in one put", async () => {
+    const bytes = patternBytes(300_000);
+    const put = await putStream(env.MEDIA, "t/known.bin", streamOf(bytes), { contentType: "application/octet-stream", length: bytes.byteLength, maxBytes: 1e9 });
+    expect(put.size).toBe(300_000);
+    expect(await bytesOf("t/known.bin")).toEqual(bytes);
+  });
+
+  it("should store a stream of unknown length as a multipart upload of fixed-size parts", async () => {
+    const bytes = patternBytes(8 * 1024 * 1024 * 2 + 12345);
+    const put = await putStream(env.MEDIA, "t/chunked.bin", streamOf(bytes, 100_003), { contentType: "video/mp4", maxBytes: 1e9 });
+    expect(put.size).toBe(bytes.byteLength);
+    const stored = await bytesOf("t/chunked.bin");
+    expect(stored.byteLength).toBe(bytes.byteLength);
+    expect(stored).toEqual(bytes);
+  });
+
+  it("should refuse a declared length over the limit before reading, and an undeclared one once it passes the limit", async () => {
+    await expect(putStream(env.MEDIA, "t/big.bin", streamOf(patternBytes(10)), { contentType: "x/y", length: 2000, maxBytes: 1000 })).rejects.toBeInstanceOf(AppError);
+    await expect(putStream(env.MEDIA, "t/big2.bin", streamOf(patternBytes(5000), 1000), { contentType: "x/y", maxBytes: 1000 })).rejects.toThrow(/exceeds/);
+    expect(await env.MEDIA.head("t/big2.bin")).toBeNull();
+  });
+});
+
+describe("names and deletion", () => {
+  it("should delete the object only when its last name is removed", async () => {
+    const { key, file } = await seedNamedFile(env, { family: "converter.youtube", name: "a_11111111.mp4", bytes: patternBytes(100) });
+    await nameFile(env, { family: "converter.youtube", publicName: "b_22222222.mp4", fileId: file.id });
+    expect(await deleteName(env, "converter.youtube", "a_11111111.mp4")).toBe(true);
+    expect(await env.MEDIA.head(key)).not.toBeNull();
+    expect(await findNamedFile(env, "converter.youtube", "b_22222222.mp4")).toBeDefined();
+    expect(await deleteName(env, "converter.youtube", "b_22222222.mp4")).toBe(true);
+    expect(await env.MEDIA.head(key)).toBeNull();
+    expect(await deleteName(env, "converter.youtube", "b_22222222.mp4")).toBe(false);
+  });
+
+  it("should keep names of different families apart", async () => {
+    await seedNamedFile(env, { family: "saver", name: "123.mp4", bytes: patternBytes(10) });
+    expect(await findNamedFile(env, "converter.tiktok", "123.mp4")).toBeUndefined();
+    expect(await findNamedFile(env, "saver", "123.mp4")).toBeDefined();
+  });
+});
+
+describe("idle garbage collection", () => {
+  it("should remove files idle past the TTL, object and rows, and leave recent ones", async () => {
+    const now = Date.now();
+    const old = await seedNamedFile(env, { family: "saver", name: "old.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
+    const fresh = await seedNamedFile(env, { family: "saver", name: "fresh.mp4", bytes: patternBytes(10), lastAccessedAt: now - 5 * 60_000 });
+    const removed = await collectIdleFiles(env, 30 * 60, now);
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(await env.MEDIA.head(old.key)).toBeNull();
+    expect(await findNamedFile(env, "saver", "old.mp4")).toBeUndefined();
+    expect(await env.MEDIA.head(fresh.key)).not.toBeNull();
+    expect(await findNamedFile(env, "saver", "fresh.mp4")).toBeDefined();
+  });
+
+  it("should be idempotent when two passes run at once", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await seedNamedFile(env, { family: "saver", name: `twice-${i}.mp4`, bytes: patternBytes(10), lastAccessedAt: now - 3600_000 });
+    }
+    const [a, b] = await Promise.all([collectIdleFiles(env, 1800, now), collectIdleFiles(env, 1800, now)]);
+    expect(a + b).toBeGreaterThanOrEqual(5);
+    for (let i = 0; i < 5; i++) expect(await findNamedFile(env, "saver", `twice-${i}.mp4`)).toBeUndefined();
+    expect(await collectIdleFiles(env, 1800, now)).toBe(0);
+  });
+
+  it("should never collect files kept on purpose", async () => {
+    const put = await putStream(env.MEDIA, "t/keep.bin", streamOf(patternBytes(10)), { contentType: "x/y", length: 10, maxBytes: 100 });
+    await registerFile(env, { key: put.key, size: 10, contentType: "x/y", etag: put.etag, retention: "keep" }, Date.now() - 86_400_000);
+    await collectIdleFiles(env, 60);
+    expect(await env.MEDIA.head("t/keep.bin")).not.toBeNull();
+  });
+});
