@@ -17,7 +17,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleQueueBatch(batch, env),
+  queue: (batch, env, _ctx) => handleQueueBatch(batch, env),
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(runScheduled(env, controller.scheduledTime));
   },
