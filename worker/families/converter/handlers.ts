@@ -57,7 +57,7 @@ export const tiktokConvert: AppRouteHandler<R.TiktokConvertRoute> = async (c) =>
 
 /** Serve a converted file as an attachment, or the documented `File not found!`. */
 async function serveConverted(c: Context<AppEnv>, svc: service.ConverterService, filename: string) {
-  const found = await service.findConverted(c.env, svc, filename);
+  const found = await service.findConverted(c.env, svc, filename, c.get("auth")?.userId ?? null);
   if (!found) return undefined;
   const res = await serveFile(c.env.MEDIA, found.file, {
     method: c.req.method,
@@ -83,17 +83,17 @@ export const tiktokDownload: AppRouteHandler<R.TiktokDownloadRoute> = async (c) 
 
 // Each section documents its own not-found body for delete.
 export const youtubeDelete: AppRouteHandler<R.YoutubeDeleteRoute> = async (c) =>
-  (await service.deleteConverted(c.env, "youtube", c.req.valid("json").filename))
+  (await service.deleteConverted(c.env, "youtube", c.req.valid("json").filename, c.get("auth")?.userId ?? null))
     ? c.json({ status: "deleted" as const }, 200)
     : c.json({ status: "not found" as const }, 404);
 
 export const instagramDelete: AppRouteHandler<R.InstagramDeleteRoute> = async (c) =>
-  (await service.deleteConverted(c.env, "instagram", c.req.valid("json").filename))
+  (await service.deleteConverted(c.env, "instagram", c.req.valid("json").filename, c.get("auth")?.userId ?? null))
     ? c.json({ status: "deleted" as const }, 200)
     : c.json({ status: "error", message: "not found" }, 404);
 
 export const tiktokDelete: AppRouteHandler<R.TiktokDeleteRoute> = async (c) =>
-  (await service.deleteConverted(c.env, "tiktok", c.req.valid("json").filename))
+  (await service.deleteConverted(c.env, "tiktok", c.req.valid("json").filename, c.get("auth")?.userId ?? null))
     ? c.json({ status: "deleted" as const }, 200)
     : c.json({ status: "error", message: "File not found" }, 404);
 

@@ -1,21 +1,10 @@
-import { authenticate } from "../../auth/middleware";
 import { createRouter } from "../../lib/create-app";
 import { converterErrors } from "../../lib/error-format";
 import * as h from "./handlers";
 import * as routes from "./routes";
 
-const requireUser = authenticate(converterErrors, "required");
-const optionalUser = authenticate(converterErrors, "optional");
-
-/** Seed 001 under /api. Authentication follows the document: required where it says so. */
-export const converterRouter = createRouter(converterErrors);
-
-for (const path of ["/api/user_info", "/api/youtube/convert", "/api/instagram/convert", "/api/logs"]) {
-  converterRouter.use(path, requireUser);
-}
-converterRouter.use("/api/tiktok/convert", optionalUser);
-
-converterRouter
+/** Seed 001 under /api. Who may call what is in auth/policy.ts. */
+export const converterRouter = createRouter(converterErrors)
   .openapi(routes.ping, h.ping)
   .openapi(routes.register, h.register)
   .openapi(routes.login, h.login)

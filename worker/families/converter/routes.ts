@@ -12,7 +12,6 @@ export const StatusMessage = z
   .object({ status: z.string(), message: z.string() })
   .openapi("ConverterStatusMessage", { example: { status: "error", message: "Error message" } });
 
-const bearer = [{ bearerAuth: [] }];
 const accountTags = ["Converter: accounts (seed 001)"];
 const youtubeTags = ["Converter: YouTube (seed 001)"];
 const instagramTags = ["Converter: Instagram (seed 001)"];
@@ -94,7 +93,6 @@ export const userInfo = createRoute({
   path: "/api/user_info",
   tags: accountTags,
   summary: "Validate the token and return the username",
-  security: bearer,
   responses: {
     200: json(z.object({ status: z.literal("success"), user: z.string() }).openapi("UserInfo"), "The token's user"),
     401: json(StatusMessage, "Missing, invalid or expired token"),
@@ -143,7 +141,6 @@ export const youtubeConvert = createRoute({
     "Authentication required. `resolution` caps the video height (default 720p for mp4; never upscaled; ignored for mp3). " +
     "The file is named after the video title plus 8 random hex digits (`video_title_ab12cd34.mp4`). The same video with the " +
     "same options is fetched once and shared from the cache.",
-  security: bearer,
   request: body(YoutubeConvertRequest),
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
 });
@@ -193,7 +190,6 @@ export const instagramConvert = createRoute({
     "Authentication required. A post with one item of the requested type yields `instagram_video_ab12cd34.mp4` or " +
     "`instagram_image_ab12cd34.jpg`; a carousel with several yields `instagram_ab12cd34.zip`. A `type` other than video or " +
     "image answers 400 `invalid content type`; a post with nothing of that type answers 404.",
-  security: bearer,
   request: body(InstagramConvertRequest),
   responses: { 200: json(ConvertResponse, "download complete"), ...convertErrors },
 });
@@ -238,8 +234,6 @@ export const tiktokConvert = createRoute({
   description:
     "No authentication required (as documented); with a valid bearer token the conversion is logged to that user, and an " +
     "invalid token is refused (401). Watermark-free format preferred where available.",
-  // `{}` = anonymous allowed (OpenAPI's optional security); cast because the route types expect one shape.
-  security: [{}, { bearerAuth: [] }] as { bearerAuth: string[] }[],
   request: body(TiktokConvertRequest),
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
 });
@@ -284,7 +278,6 @@ export const logs = createRoute({
   tags: logTags,
   summary: "Download your own conversion log for one service (text/plain)",
   description: "Authentication required. One tab-separated line per conversion: time, status, format, resolution, file name, URL, message.",
-  security: bearer,
   request: body(TableRequest),
   responses: {
     200: { description: "The log", content: { "text/plain": { schema: z.string() } } },

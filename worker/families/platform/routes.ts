@@ -46,14 +46,11 @@ export const blobGet = createRoute({
   },
 });
 
-const adminSecurity = [{ bearerAuth: [] }];
-
 export const approveUser = createRoute({
   method: "post",
   path: "/api/admin/users/{username}/approve",
   tags: ["Operations"],
   summary: "Approve a pending account (admin)",
-  security: adminSecurity,
   request: { params: z.object({ username: z.string().max(64).openapi({ param: { name: "username", in: "path" } }) }) },
   responses: {
     200: json(StatusMessage, "Approved"),
@@ -68,7 +65,6 @@ export const listPendingUsers = createRoute({
   path: "/api/admin/users/pending",
   tags: ["Operations"],
   summary: "Accounts waiting for approval (admin)",
-  security: adminSecurity,
   responses: {
     200: json(
       z.object({ status: z.literal("success"), users: z.array(z.object({ username: z.string(), email: z.string(), created_at: z.string() })) }),
@@ -102,7 +98,6 @@ export const listTasks = createRoute({
   path: "/api/admin/tasks",
   tags: ["Operations"],
   summary: "Tasks by status (admin) — `status=dead` is the dead-letter view",
-  security: adminSecurity,
   request: {
     query: z.object({
       status: z.enum(TASK_STATUSES).optional(),
@@ -123,3 +118,64 @@ export type BlobGetRoute = typeof blobGet;
 export type ApproveUserRoute = typeof approveUser;
 export type ListPendingUsersRoute = typeof listPendingUsers;
 export type ListTasksRoute = typeof listTasks;
+
+const keyTags = ["API keys"];
+const KeyView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ example: "mpk_Ab12Cd34" }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const createKey = createRoute({
+  method: "post",
+  path: "/api/keys",
+  tags: keyTags,
+  summary: "Create an API key (shown once)",
+  description:
+    "Creates a key for the calling user. The full key is in this response only; the platform stores a hash. Send it as " +
+    "`X-API-Key: <key>` or `Authorization: Bearer <key>`. Managing keys needs a JWT (a key cannot create keys).",
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ name: z.string().min(1).max(100).openapi({ example: "archiver script" }) }) } },
+    },
+  },
+  responses: {
+    201: json(KeyView.extend({ status: z.literal("success"), key: z.string() }), "The new key"),
+    400: json(StatusMessage, "Invalid input"),
+    401: json(StatusMessage, "Authentication required"),
+  },
+});
+
+export const listKeys = createRoute({
+  method: "get",
+  path: "/api/keys",
+  tags: keyTags,
+  summary: "Your API keys (prefix only)",
+  responses: {
+    200: json(z.object({ status: z.literal("success"), keys: z.array(KeyView) }), "Keys"),
+    401: json(StatusMessage, "Authentication required"),
+  },
+});
+
+export const revokeKey = createRoute({
+  method: "delete",
+  path: "/api/keys/{key_id}",
+  tags: keyTags,
+  summary: "Revoke one of your API keys",
+  request: { params: z.object({ key_id: z.string().max(100).openapi({ param: { name: "key_id", in: "path" } }) }) },
+  responses: {
+    200: json(StatusMessage, "Revoked"),
+    401: json(StatusMessage, "Authentication required"),
+    404: json(StatusMessage, "No such key (or not yours)"),
+  },
+});
+
+export type CreateKeyRoute = typeof createKey;
+export type ListKeysRoute = typeof listKeys;
+export type RevokeKeyRoute = typeof revokeKey;

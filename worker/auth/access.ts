@@ -1,0 +1,94 @@
+/**
+ * The access middleware: for every request, look up the route's policy (auth/policy.ts), identify the
+ * caller from whichever credential the policy accepts, charge the caller's rate-limit bucket, and refuse
+ * with the face's error shape when any of that fails. Paths without a policy get a 404 here: nothing is
+ * served that the table does not classify.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../lib/create-app";
+import { errorFormatFor } from "../lib/faces";
+import { authenticateApiKey, looksLikeApiKey } from "./api-keys";
+import type { AuthContext } from "./context";
+import { verifyAccessToken } from "./jwt";
+import { DOC_PATHS, policyFor, type Credential } from "./policy";
+import { bucketPolicy, checkRateLimit, clientIp, rateLimitHeaders } from "./rate-limit";
+import { getUserById } from "./users";
+
+export type Identified = { ok: true; auth: (AuthContext & { keyId?: string }) | undefined } | { ok: false; message: string };
+
+async function fromJwt(env: Env, token: string): Promise<Identified> {
+  const verified = await verifyAccessToken(env, token);
+  if (!verified.ok) return { ok: false, message: verified.reason === "expired" ? "Token has expired" : "Invalid token" };
+  // Tokens do not outlive their account: a disabled or deleted user stops working at once.
+  const user = await getUserById(env, verified.claims.userId);
+  if (!user || user.status !== "active") return { ok: false, message: "Invalid token" };
+  return { ok: true, auth: { userId: user.id, username: user.username, role: user.role, via: "jwt" } };
+}
+
+async function fromApiKey(env: Env, key: string): Promise<Identified> {
+  const auth = await authenticateApiKey(env, key);
+  return auth ? { ok: true, auth } : { ok: false, message: "Invalid API key" };
+}
+
+/** Identify the caller from the credentials a route accepts. No credential at all is an anonymous caller. */
+export async function identifyCaller(env: Env, headers: Headers, accepted: readonly Credential[]): Promise<Identified> {
+  if (accepted.length === 0) return { ok: true, auth: undefined };
+  const apiKey = headers.get("X-API-Key");
+  const authorization = headers.get("Authorization");
+  if (apiKey !== null) {
+    if (!accepted.includes("api_key")) return { ok: false, message: "API keys are not accepted here; use a bearer token" };
+    return fromApiKey(env, apiKey.trim());
+  }
+  if (authorization === null) return { ok: true, auth: undefined };
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (!bearer) return { ok: false, message: "Invalid authorization header" };
+  if (looksLikeApiKey(bearer)) {
+    if (!accepted.includes("api_key")) return { ok: false, message: "API keys are not accepted here; use a bearer token" };
+    return fromApiKey(env, bearer);
+  }
+  if (!accepted.includes("jwt")) return { ok: false, message: "Invalid authorization header" };
+  return fromJwt(env, bearer);
+}
+
+export function accessControl(): MiddlewareHandler<AppEnv> {
+  return async function access(c, next) {
+    const path = c.req.path;
+    if ((DOC_PATHS as readonly string[]).includes(path)) return next();
+    const format = errorFormatFor(path);
+    const policy = policyFor(c.req.method, path);
+    if (!policy) {
+      const { status, body } = format.http(404, "Not Found");
+      return c.json(body, status);
+    }
+
+    const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials);
+    const auth = identified.ok ? identified.auth : undefined;
+    const identity = auth ? (auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`) : `ip:${clientIp(c.req.raw.headers)}`;
+    const limit = await checkRateLimit(c.env, policy.rateLimit, identity);
+    const headers = rateLimitHeaders(limit, bucketPolicy(c.env, policy.rateLimit));
+    if (!limit.allowed) {
+      const { status, body } = format.http(429, `Too many requests; retry in ${headers["Retry-After"]} seconds`);
+      return c.json(body, status, headers);
+    }
+
+    const challenge = { "WWW-Authenticate": 'Bearer realm="media-platform"', ...headers };
+    if (!identified.ok) {
+      const { status, body } = format.http(401, identified.message);
+      return c.json(body, status, challenge);
+    }
+    if (policy.access !== "public" && !auth) {
+      const { status, body } = format.http(401, "Authentication required");
+      return c.json(body, status, challenge);
+    }
+    if (policy.access === "admin" && auth?.role !== "admin") {
+      const { status, body } = format.http(403, "Admin privileges required");
+      return c.json(body, status, headers);
+    }
+
+    c.set("auth", auth);
+    await next();
+    for (const [name, value] of Object.entries(headers)) {
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    }
+  };
+}
