@@ -28,7 +28,7 @@ describe("API keys", () => {
     expect(stored?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.key_hash).not.toContain(created.key);
 
-    for (const headers of [{ "X-API-Key": created.key }, { Authorization: `Bearer ${created.key}` }]) {
+    for (const headers of [{ "X-API-Key": created.key }, { Authorization: `Bearer ${created.key}` }] as Record<string, string>[]) {
       const me = await call("/api/user_info", { headers });
       expect(me.status).toBe(200);
       expect(await me.json()).toEqual({ status: "success", user: u.username });
@@ -44,7 +44,7 @@ describe("API keys", () => {
   it("should not let a key create or manage keys (a leaked key cannot persist itself)", async () => {
     const u = await createUser(env);
     const { key } = (await (await postJson("/api/keys", { name: "k" }, u.auth)).json()) as CreatedKey;
-    for (const headers of [{ "X-API-Key": key }, { Authorization: `Bearer ${key}` }]) {
+    for (const headers of [{ "X-API-Key": key }, { Authorization: `Bearer ${key}` }] as Record<string, string>[]) {
       expect((await postJson("/api/keys", { name: "more" }, headers)).status).toBe(401);
       expect((await call("/api/keys", { headers })).status).toBe(401);
     }
