@@ -30,6 +30,12 @@ export default defineConfig(async () => {
                   TRANSCODER_URL: "http://127.0.0.1:9",
                   SYNC_TASK_TIMEOUT_SECONDS: "5",
                   TASK_RETRY_BASE_SECONDS: "1",
+                  // Signed-in tests make many calls as one user; the saver and auth policies keep their
+                  // real figures because the rate-limit tests measure them.
+                  CONVERTER_RATE_PER_MINUTE: "100000",
+                  CONVERTER_RATE_BURST: "100000",
+                  ADMIN_RATE_PER_MINUTE: "100000",
+                  ADMIN_RATE_BURST: "100000",
                 },
               },
             }),
