@@ -53,6 +53,8 @@ start("transcoder", process.execPath, ["containers/transcoder/src/server.ts"], {
   PORT: "8788",
   HOST: "127.0.0.1",
   TRANSCODER_TOKEN: devVar("TRANSCODER_TOKEN") ?? "",
+  // The Worker's signed input URLs live on loopback in development.
+  TRANSCODER_TRUSTED_ORIGINS: "http://127.0.0.1:8787",
 });
 start("worker", "npx", ["wrangler", "dev", "--port", "8787", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {});
 log("Worker on http://127.0.0.1:8787 (docs: /docs), transcoder on http://127.0.0.1:8788. Ctrl-C stops both.");

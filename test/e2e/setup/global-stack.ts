@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { startFixtureServer } from "../../fixtures/server";
-import { startTranscoder, startWorker } from "../../support/processes";
+import { freePort, startTranscoder, startWorker } from "../../support/processes";
 
 export interface StackInfo {
   workerUrl: string;
@@ -27,7 +27,9 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const fixtures = await startFixtureServer();
   const token = randomBytes(24).toString("base64url");
-  const transcoder = await startTranscoder({ token, allowedOrigins: [fixtures.origin] });
+  const workerPort = await freePort();
+  // The Worker's own origin is allowed too: it serves the signed input URLs the transcoder probes.
+  const transcoder = await startTranscoder({ token, allowedOrigins: [fixtures.origin, `http://127.0.0.1:${workerPort}`] });
   const worker = await startWorker({
     APP_ENV: "test",
     TRANSCODER_URL: transcoder.url,
@@ -39,7 +41,14 @@ export default async function setup(project: TestProject) {
     TASK_RETRY_BASE_SECONDS: "1",
     TASK_LEASE_SECONDS: "120",
     FILE_IDLE_TTL_SECONDS: "1800",
-  });
+    // One client address (127.0.0.1) sends the whole suite: rate limits are measured in the worker project.
+    SAVER_RATE_PER_MINUTE: "100000",
+    SAVER_RATE_BURST: "100000",
+    CONVERTER_RATE_PER_MINUTE: "100000",
+    CONVERTER_RATE_BURST: "100000",
+    AUTH_RATE_PER_MINUTE: "100000",
+    AUTH_RATE_BURST: "100000",
+  }, { port: workerPort });
   project.provide("stack", {
     workerUrl: worker.url,
     workerPort: worker.port,
