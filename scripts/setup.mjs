@@ -26,8 +26,11 @@ async function installNpmPackages() {
   const lock = path.join(root, "package-lock.json");
   const installed = path.join(root, "node_modules", ".package-lock.json");
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  log("installing npm packages (npm ci)");
-  await runOrFail("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root });
+  // `npm install`, not `npm ci`: the registries these machines reach do not serve workerd's macOS and
+  // Windows builds, so the lockfile cannot list them and `npm ci` refuses it as out of sync. With a
+  // lockfile present, `npm install` installs exactly the locked versions all the same.
+  log("installing npm packages (npm install, from package-lock.json)");
+  await runOrFail("npm", ["install", "--no-audit", "--no-fund"], { cwd: root });
 }
 
 function ensureDevVars() {

@@ -3,6 +3,7 @@
  * The transcoder remuxes whenever that is enough and re-encodes only what mp4 cannot carry or what is
  * taller than the requested cap.
  */
+import { FORMAT_WHITELIST } from "./ffprobe.ts";
 import type { ProbeResult } from "../../../../protocol/transcoder.ts";
 import { type Result, fail, ok } from "./result.ts";
 import { runProcess } from "./spawn.ts";
@@ -59,6 +60,8 @@ export const mp4Need = (probe: ProbeResult, maxHeight: number | undefined): Mp4N
 export const mp4Args = (input: string, output: string, need: Mp4Need): string[] => [
   "-protocol_whitelist",
   "file",
+  "-format_whitelist",
+  FORMAT_WHITELIST,
   "-i",
   `file:${input}`,
   "-map",

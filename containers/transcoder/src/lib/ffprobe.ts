@@ -8,8 +8,8 @@ import type { ProbeResult } from "../../../../protocol/transcoder.ts";
 import { type Result, fail, ok } from "./result.ts";
 import { runProcess } from "./spawn.ts";
 
-/** Demuxers of real media containers and still images. */
-const FORMAT_WHITELIST = [
+/** Demuxers of real media containers and still images (shared with ffmpeg's input options). */
+export const FORMAT_WHITELIST = [
   "mov,mp4,m4a,3gp,3g2,mj2",
   "matroska,webm",
   "mp3",
@@ -106,7 +106,9 @@ export const toProbeResult = (raw: FfprobeOutput): ProbeResult => {
 export const ffprobe = async (target: ProbeTarget, opts: ProbeOptions): Promise<Result<ProbeResult>> => {
   const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
   if (target.kind === "file") {
-    args.push("-protocol_whitelist", "file", "-i", `file:${target.path}`);
+    // Both whitelists for local files too: an HLS or ffconcat playlist saved as "video.mp4" would
+    // otherwise read other local files through the file protocol.
+    args.push("-protocol_whitelist", "file", "-format_whitelist", FORMAT_WHITELIST, "-i", `file:${target.path}`);
   } else {
     args.push("-protocol_whitelist", target.proxyUrl ? "http,https,tcp,tls,httpproxy" : "http,https,tcp,tls");
     args.push("-format_whitelist", FORMAT_WHITELIST);
