@@ -3,8 +3,9 @@
 //   npm run admin -- create-admin <username> <email> [--remote]   password from $ADMIN_PASSWORD or stdin
 //   npm run admin -- approve <username> [--remote]
 //   npm run admin -- pending [--remote]
+//   npm run admin -- create-key <username> <key name> [--remote]          prints the key once
 // Without --remote they act on the local development database (wrangler dev's), with it on production D1.
-import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { createHash, pbkdf2Sync, randomBytes, randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -86,8 +87,25 @@ async function main() {
       if (rows.length === 0) process.stdout.write("no pending users\n");
       break;
     }
+    case "create-key": {
+      const [username, ...nameParts] = rest;
+      const name = nameParts.join(" ").trim();
+      need(username && USERNAME.test(username), "usage: create-key <username> <key name>");
+      need(/^[\w .:@-]{1,100}$/.test(name), "a key name of 1-100 letters, digits, spaces or . : @ - is required");
+      // Same format and hash as worker/auth/api-keys.ts: shown once, only the SHA-256 is stored.
+      const key = `mpk_${randomBytes(24).toString("base64url")}`;
+      const hash = createHash("sha256").update(key).digest("hex");
+      const rows = d1(
+        `INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) ` +
+          `SELECT '${randomUUID()}', id, '${name}', '${key.slice(0, 12)}', '${hash}', ${Date.now()} FROM users ` +
+          `WHERE username = '${username}' AND status = 'active' RETURNING id, prefix`,
+      );
+      need(rows.length === 1, `no active user named ${username}`);
+      process.stdout.write(`API key for ${username} (shown once, store it now):\n${key}\n`);
+      break;
+    }
     default:
-      need(false, "commands: create-admin <username> <email> | approve <username> | pending   [--remote]");
+      need(false, "commands: create-admin <username> <email> | approve <username> | pending | create-key <username> <name>   [--remote]");
   }
 }
 

@@ -8,6 +8,7 @@ import { adminCli } from "./support/admin-cli";
 import { api, postJson, probeBytes } from "./support/client";
 
 let auth: Record<string, string> = {};
+let username = "";
 let otherAuth: Record<string, string> = {};
 
 async function signUp(username: string): Promise<Record<string, string>> {
@@ -29,7 +30,8 @@ async function download(service: string, filename: string, headers = auth) {
 
 describe("media converter (seed 001)", () => {
   beforeAll(async () => {
-    auth = await signUp(`e2e_${Date.now()}`);
+    username = `e2e_${Date.now()}`;
+    auth = await signUp(username);
     otherAuth = await signUp(`e2e_other_${Date.now()}`);
     const info = await api("/api/user_info", { headers: auth });
     expect(await info.json()).toMatchObject({ status: "success" });
@@ -107,6 +109,14 @@ describe("media converter (seed 001)", () => {
       expect(await del.json()).toEqual({ status: "not found" });
     }
     expect((await download("youtube", filename)).res.status).toBe(200);
+  });
+
+  it("should accept an API key made by the operator command", async () => {
+    const out = await adminCli(["create-key", username, "e2e script"]);
+    const key = /mpk_[A-Za-z0-9_-]{32}/.exec(out)?.[0];
+    expect(key).toBeDefined();
+    const me = await api("/api/user_info", { headers: { "X-API-Key": key! } });
+    expect(await me.json()).toEqual({ status: "success", user: username });
   });
 
   it("should report documented errors for content that is gone", async () => {

@@ -75,6 +75,22 @@ describe("POST /download — documented errors", () => {
     expect(await res.json()).toMatchObject({ detail: expect.stringMatching(/exceeds/), message: expect.any(String) });
   });
 
+  it("should refuse a streamed body without Content-Length once it passes the limit", async () => {
+    const limit = Number(env.MAX_BODY_BYTES);
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > limit * 2) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await call("/download", { method: "POST", headers: { "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ detail: expect.stringMatching(/exceeds/) });
+  });
+
   it("should answer 504 in the documented shape when the download does not finish in time", async () => {
     // No transcoder listens in workerd tests: the task keeps retrying and the synchronous wait times out.
     const res = await postJson("/download", { url: "https://www.tiktok.com/@nobody/video/99999" });
