@@ -7,7 +7,9 @@
  */
 import { z } from "zod";
 import { fetchSelectionSchema, mediaServiceSchema, outputFileSchema, type FetchSelection } from "../../protocol/transcoder";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { FileRow, TaskRow } from "../db/schema";
+import { AppError } from "../lib/errors";
 import { getConfig } from "../env";
 import { expireTask, submitTask, waitForTask } from "../tasks/engine";
 import { TaskError } from "../tasks/errors";
@@ -88,6 +90,20 @@ export const runMediaFetchTask: TaskHandler = async ({ env, task, progress, sign
 export type FetchFailure =
   | { kind: "failed"; code: string; message: string }
   | { kind: "timeout" };
+
+/** How a face words fetch failures: status and message per transcoder error code, plus timeout and fallback. */
+export interface FailureWording {
+  codes: Partial<Record<string, [ContentfulStatusCode, string]>>;
+  timeout: string;
+  fallback: [ContentfulStatusCode, string];
+}
+
+/** One place maps a fetch failure to the face's error (as cobalt's match.js does for its API). */
+export function fetchFailureToError(failure: FetchFailure, wording: FailureWording): AppError {
+  if (failure.kind === "timeout") return new AppError(504, wording.timeout, "timeout");
+  const [status, message] = wording.codes[failure.code] ?? wording.fallback;
+  return new AppError(status, message, failure.code);
+}
 
 export type FetchOutcome =
   | { ok: true; task: TaskRow; result: MediaFetchResult; files: Map<string, FileRow> }

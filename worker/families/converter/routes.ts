@@ -4,9 +4,7 @@
  * class of failure (400 invalid input, 401/403 auth, 404 missing, 409 exists, 5xx upstream).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+import { binary, json, jsonBody as body } from "../../lib/openapi";
 
 export const StatusMessage = z
   .object({ status: z.string(), message: z.string() })
@@ -119,11 +117,6 @@ const convertErrors = {
   504: json(StatusMessage, "Not finished in time; repeating the request joins the same conversion"),
 };
 
-const binary = (types: string[], description: string) => ({
-  description,
-  content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
-});
-
 export const YoutubeConvertRequest = z
   .object({
     url: z.string().max(2048).openapi({ example: "https://www.youtube.com/watch?v=dQw4w9WgXcQ" }),
@@ -143,35 +136,6 @@ export const youtubeConvert = createRoute({
     "same options is fetched once and shared from the cache.",
   request: body(YoutubeConvertRequest),
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
-});
-
-export const youtubeDownload = createRoute({
-  method: "post",
-  path: "/api/youtube/download",
-  tags: youtubeTags,
-  summary: "Download a converted YouTube file",
-  description: "Streams the file as an attachment; supports Range (206/416). Files expire after 30 minutes without access.",
-  request: body(FilenameRequest),
-  responses: {
-    200: binary(["application/octet-stream"], "The file"),
-    206: binary(["application/octet-stream"], "A byte range"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(StatusMessage, "File not found!"),
-    416: { description: "Range not satisfiable" },
-  },
-});
-
-export const youtubeDelete = createRoute({
-  method: "delete",
-  path: "/api/youtube/delete",
-  tags: youtubeTags,
-  summary: "Delete a converted YouTube file",
-  request: body(FilenameRequest),
-  responses: {
-    200: json(z.object({ status: z.literal("deleted") }).openapi("Deleted"), "Deleted"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(z.object({ status: z.literal("not found") }).openapi("YoutubeNotFound"), "No such file"),
-  },
 });
 
 export const InstagramConvertRequest = z
@@ -194,34 +158,6 @@ export const instagramConvert = createRoute({
   responses: { 200: json(ConvertResponse, "download complete"), ...convertErrors },
 });
 
-export const instagramDownload = createRoute({
-  method: "post",
-  path: "/api/instagram/download",
-  tags: instagramTags,
-  summary: "Download converted Instagram content",
-  request: body(FilenameRequest),
-  responses: {
-    200: binary(["application/zip", "application/octet-stream"], "The file (zip for carousels)"),
-    206: binary(["application/zip", "application/octet-stream"], "A byte range"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(StatusMessage, "File not found!"),
-    416: { description: "Range not satisfiable" },
-  },
-});
-
-export const instagramDelete = createRoute({
-  method: "delete",
-  path: "/api/instagram/delete",
-  tags: instagramTags,
-  summary: "Delete converted Instagram content",
-  request: body(FilenameRequest),
-  responses: {
-    200: json(z.object({ status: z.literal("deleted") }), "Deleted"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(StatusMessage, "not found"),
-  },
-});
-
 export const TiktokConvertRequest = z
   .object({ url: z.string().max(2048).openapi({ example: "https://www.tiktok.com/@user/video/7123456789012345678" }) })
   .openapi("TiktokConvertRequest");
@@ -238,33 +174,59 @@ export const tiktokConvert = createRoute({
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
 });
 
-export const tiktokDownload = createRoute({
-  method: "post",
-  path: "/api/tiktok/download",
-  tags: tiktokTags,
-  summary: "Download a converted TikTok video",
-  request: body(FilenameRequest),
-  responses: {
-    200: binary(["application/octet-stream"], "The file"),
-    206: binary(["application/octet-stream"], "A byte range"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(StatusMessage, "File not found!"),
-    416: { description: "Range not satisfiable" },
-  },
-});
+/** Download of a converted file: the same contract for each service, with its own media types. */
+const downloadRoute = <P extends string>(path: P, tags: string[], summary: string, types: string[]) =>
+  createRoute({
+    method: "post",
+    path,
+    tags,
+    summary,
+    description:
+      "Streams the file as an attachment; supports Range (206/416). Files expire after 30 minutes without access. A file " +
+      "converted by a signed-in user is only served to that user (404 `File not found!` for anyone else).",
+    request: body(FilenameRequest),
+    responses: {
+      200: binary(types, "The file"),
+      206: binary(types, "A byte range"),
+      400: json(StatusMessage, "Invalid input"),
+      404: json(StatusMessage, "File not found!"),
+      416: { description: "Range not satisfiable" },
+    },
+  });
 
-export const tiktokDelete = createRoute({
-  method: "delete",
-  path: "/api/tiktok/delete",
-  tags: tiktokTags,
-  summary: "Delete a converted TikTok video",
-  request: body(FilenameRequest),
-  responses: {
-    200: json(z.object({ status: z.literal("deleted") }), "Deleted"),
-    400: json(StatusMessage, "Invalid input"),
-    404: json(StatusMessage, "File not found"),
-  },
-});
+const Deleted = z.object({ status: z.literal("deleted") }).openapi("Deleted");
+
+/** Deletion of a converted file; each service documents its own not-found body. */
+const deleteRoute = <P extends string, N extends z.ZodType>(path: P, tags: string[], summary: string, notFound: N, notFoundText: string) =>
+  createRoute({
+    method: "delete",
+    path,
+    tags,
+    summary,
+    description: "Removes the name; the stored object goes when no other name refers to it. Only the owner may delete an owned file.",
+    request: body(FilenameRequest),
+    responses: {
+      200: json(Deleted, "Deleted"),
+      400: json(StatusMessage, "Invalid input"),
+      404: json(notFound, notFoundText),
+    },
+  });
+
+export const youtubeDownload = downloadRoute("/api/youtube/download", youtubeTags, "Download a converted YouTube file", ["application/octet-stream"]);
+export const youtubeDelete = deleteRoute(
+  "/api/youtube/delete",
+  youtubeTags,
+  "Delete a converted YouTube file",
+  z.object({ status: z.literal("not found") }).openapi("YoutubeNotFound"),
+  "No such file",
+);
+export const instagramDownload = downloadRoute("/api/instagram/download", instagramTags, "Download converted Instagram content", [
+  "application/zip",
+  "application/octet-stream",
+]);
+export const instagramDelete = deleteRoute("/api/instagram/delete", instagramTags, "Delete converted Instagram content", StatusMessage, "not found");
+export const tiktokDownload = downloadRoute("/api/tiktok/download", tiktokTags, "Download a converted TikTok video", ["application/octet-stream"]);
+export const tiktokDelete = deleteRoute("/api/tiktok/delete", tiktokTags, "Delete a converted TikTok video", StatusMessage, "File not found");
 
 // ───────────── logs & stats ─────────────
 

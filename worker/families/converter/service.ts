@@ -9,7 +9,7 @@ import { CONVERSION_SERVICES, conversions } from "../../db/schema";
 import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
-import { fetchMediaAndWait, type FetchFailure } from "../../media/fetch-media";
+import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
 import { deleteName, findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
 import type { MediaService } from "../../sources/types";
@@ -22,24 +22,18 @@ export const familyOf = (service: ConverterService) => `converter.${service}`;
 export const isConverterTable = (table: string): table is ConverterService =>
   (CONVERSION_SERVICES as readonly string[]).includes(table);
 
-function failureToError(failure: FetchFailure): AppError {
-  if (failure.kind === "timeout") return new AppError(504, "Conversion is taking longer than expected; repeat the request to get the result", "timeout");
-  switch (failure.code) {
-    case "source.unavailable":
-      return new AppError(404, "Content not found or no longer available", failure.code);
-    case "source.no_media":
-      return new AppError(404, "The post has no content of the requested type", failure.code);
-    case "source.private":
-      return new AppError(403, "This content is private", failure.code);
-    case "source.unsupported":
-    case "source.blocked":
-      return new AppError(400, "Unsupported URL", failure.code);
-    case "source.too_large":
-      return new AppError(413, "The media exceeds the size limit", failure.code);
-    default:
-      return new AppError(502, "Conversion failed, please try again later", failure.code);
-  }
-}
+const CONVERTER_FAILURES: FailureWording = {
+  codes: {
+    "source.unavailable": [404, "Content not found or no longer available"],
+    "source.no_media": [404, "The post has no content of the requested type"],
+    "source.private": [403, "This content is private"],
+    "source.unsupported": [400, "Unsupported URL"],
+    "source.blocked": [400, "Unsupported URL"],
+    "source.too_large": [413, "The media exceeds the size limit"],
+  },
+  timeout: "Conversion is taking longer than expected; repeat the request to get the result",
+  fallback: [502, "Conversion failed, please try again later"],
+};
 
 /** `My Video: Title!` → `my_video_title`; never empty, never longer than 80 characters. */
 export function slugifyTitle(title: string, fallback: string): string {
@@ -83,7 +77,7 @@ async function convert(env: Env, input: ConvertInput): Promise<{ filename: strin
       { service: source.service, sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: input.select },
       { family: familyOf(input.service), ownerUserId: input.userId },
     );
-    if (!outcome.ok) throw failureToError(outcome.failure);
+    if (!outcome.ok) throw fetchFailureToError(outcome.failure, CONVERTER_FAILURES);
     const picked = input.pick(outcome.result.outputs, outcome.result.title);
     if (!picked) throw new AppError(404, "The post has no content of the requested type", "source.no_media");
     await nameFile(env, { family: familyOf(input.service), publicName: picked.filename, fileId: picked.fileId, ownerUserId: input.userId });

@@ -4,8 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { TASK_STATUSES } from "../../db/schema";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+import { binary, json, jsonBody } from "../../lib/openapi";
 const Detail = z.object({ detail: z.string() }).openapi("Detail");
 const StatusMessage = z.object({ status: z.string(), message: z.string() });
 
@@ -38,7 +37,7 @@ export const blobGet = createRoute({
   summary: "Transcoder input read (signed URL)",
   request: { params: BlobParams },
   responses: {
-    200: { description: "The object", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
+    200: binary(["application/octet-stream"], "The object"),
     206: { description: "A byte range" },
     403: json(Detail, "Token invalid or expired"),
     404: json(Detail, "No such object"),
@@ -139,12 +138,7 @@ export const createKey = createRoute({
   description:
     "Creates a key for the calling user. The full key is in this response only; the platform stores a hash. Send it as " +
     "`X-API-Key: <key>` or `Authorization: Bearer <key>`. Managing keys needs a JWT (a key cannot create keys).",
-  request: {
-    body: {
-      required: true,
-      content: { "application/json": { schema: z.object({ name: z.string().min(1).max(100).openapi({ example: "archiver script" }) }) } },
-    },
-  },
+  request: jsonBody(z.object({ name: z.string().min(1).max(100).openapi({ example: "archiver script" }) })),
   responses: {
     201: json(KeyView.extend({ status: z.literal("success"), key: z.string() }), "The new key"),
     400: json(StatusMessage, "Invalid input"),

@@ -4,6 +4,7 @@
  * form keep working.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { binary, json, jsonBody } from "../../lib/openapi";
 
 const tags = ["TikTok saver (seed 000)"];
 
@@ -23,8 +24,6 @@ const ValidationError = z
 const InternalError = z
   .object({ message: z.literal("Internal Server Error"), detail: z.string() })
   .openapi("SaverInternalError", { example: { message: "Internal Server Error", detail: "Error: unexpected failure (request …)" } });
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
 
 export const DownloadRequest = z
   .object({
@@ -52,7 +51,7 @@ export const download = createRoute({
     "Unknown body fields are ignored, as in the original service. An empty `url` is 400 `URL is required`; a missing or",
     "non-string `url` is a 422 validation error; a URL that is not a TikTok post is 400.",
   ].join(" "),
-  request: { body: { required: true, content: { "application/json": { schema: DownloadRequest } } } },
+  request: jsonBody(DownloadRequest),
   responses: {
     200: json(DownloadResponse, "The stored files"),
     400: json(HttpError, "URL missing, malformed or not a TikTok post"),
@@ -69,11 +68,6 @@ export const StreamParams = z.object({
   filename: z.string().openapi({ param: { name: "filename", in: "path" }, example: "312132123123132.mp4" }),
 });
 
-const binary = (description: string) => ({
-  description,
-  content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
-});
-
 export const stream = createRoute({
   method: "get",
   path: "/stream/{filename}",
@@ -86,8 +80,8 @@ export const stream = createRoute({
     "Names that are not plain file names (`..`, slashes, control characters) are answered 404.",
   request: { params: StreamParams },
   responses: {
-    200: binary("The whole file"),
-    206: binary("The requested byte range"),
+    200: binary(["video/mp4", "image/jpeg", "application/octet-stream"], "The whole file"),
+    206: binary(["video/mp4", "image/jpeg", "application/octet-stream"], "The requested byte range"),
     304: { description: "Not modified (If-None-Match)" },
     404: json(HttpError, "No such file"),
     416: { description: "Range not satisfiable; Content-Range: bytes */SIZE" },

@@ -1,7 +1,7 @@
 /** The saver's logic: resolve a TikTok URL, fetch it through the shared task, name the files. No HTTP. */
 import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
-import { fetchMediaAndWait, type FetchFailure } from "../../media/fetch-media";
+import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
 import { findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
 
@@ -13,25 +13,19 @@ export interface SavedFile {
   url: string;
 }
 
-function failureToError(failure: FetchFailure): AppError {
-  if (failure.kind === "timeout") {
-    return new AppError(504, "Download is taking longer than expected; repeat the request to get the result", "timeout");
-  }
-  switch (failure.code) {
-    case "source.unavailable":
-    case "source.no_media":
-      return new AppError(404, "Video not found or no longer available", failure.code);
-    case "source.private":
-      return new AppError(403, "This post is private", failure.code);
-    case "source.unsupported":
-    case "source.blocked":
-      return new AppError(400, "Invalid TikTok URL", failure.code);
-    case "source.too_large":
-      return new AppError(413, "The media exceeds the size limit", failure.code);
-    default:
-      return new AppError(500, "Failed to save the file", failure.code);
-  }
-}
+/** Seed 000's wording; anything unexpected is its documented 500 "Failed to save the file". */
+const SAVER_FAILURES: FailureWording = {
+  codes: {
+    "source.unavailable": [404, "Video not found or no longer available"],
+    "source.no_media": [404, "Video not found or no longer available"],
+    "source.private": [403, "This post is private"],
+    "source.unsupported": [400, "Invalid TikTok URL"],
+    "source.blocked": [400, "Invalid TikTok URL"],
+    "source.too_large": [413, "The media exceeds the size limit"],
+  },
+  timeout: "Download is taking longer than expected; repeat the request to get the result",
+  fallback: [500, "Failed to save the file"],
+};
 
 const extensionOf = (outputName: string) => outputName.slice(outputName.lastIndexOf(".") + 1).toLowerCase();
 
@@ -53,7 +47,7 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
     },
     { family: SAVER_FAMILY, ownerUserId },
   );
-  if (!outcome.ok) throw failureToError(outcome.failure);
+  if (!outcome.ok) throw fetchFailureToError(outcome.failure, SAVER_FAILURES);
 
   const outputs = [...outcome.result.outputs].filter((o) => o.kind !== "archive").sort((a, b) => a.index - b.index);
   const single = outputs.length === 1;

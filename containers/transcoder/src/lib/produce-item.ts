@@ -32,26 +32,35 @@ export type ProduceContext = {
 
 const remaining = (ctx: ProduceContext): number => Math.max(1000, ctx.deadline - Date.now());
 
-const produceVideo = async (item: Extract<PostItem, { kind: "video" }>, ctx: ProduceContext): Promise<Result<ProducedFile>> => {
+type VideoItem = Extract<PostItem, { kind: "video" }>;
+type DownloadMode = Parameters<typeof downloadEntry>[1]["mode"];
+
+/** Download one item's chosen formats with yt-dlp from its saved info JSON (no second page fetch). */
+const downloadFormats = async (item: VideoItem, spec: string, mode: DownloadMode, ctx: ProduceContext): Promise<Result<string>> => {
+  const infoJsonPath = path.join(ctx.dir, `info-${item.index}.json`);
+  await writeFile(infoJsonPath, JSON.stringify(item.entry.raw));
+  const downloaded = await downloadEntry(ctx.ytDlp, {
+    infoJsonPath,
+    spec,
+    outputStem: path.join(ctx.dir, "download", String(item.index)),
+    maxBytes: ctx.maxBytes,
+    mode,
+    onProgress: (p) => ctx.onDownload(p.fraction),
+    timeoutMs: remaining(ctx),
+  });
+  if (downloaded.ok) ctx.onDownload(1);
+  return downloaded;
+};
+
+const produceVideo = async (item: VideoItem, ctx: ProduceContext): Promise<Result<ProducedFile>> => {
   const plan = planVideo(item.entry.info, { maxHeight: ctx.selection.maxHeight, noWatermark: ctx.selection.noWatermark });
   if (!plan) return fail("source.no_media", `item ${item.index} has no downloadable video format`, false);
   const announced = announcedBytes([plan.video, plan.audio]);
   if (announced !== undefined && announced > ctx.maxBytes) {
     return fail("source.too_large", `video is about ${announced} bytes, over the ${ctx.maxBytes} byte limit`, false);
   }
-  const infoJsonPath = path.join(ctx.dir, `info-${item.index}.json`);
-  await writeFile(infoJsonPath, JSON.stringify(item.entry.raw));
-  const downloaded = await downloadEntry(ctx.ytDlp, {
-    infoJsonPath,
-    spec: plan.spec,
-    outputStem: path.join(ctx.dir, "download", String(item.index)),
-    maxBytes: ctx.maxBytes,
-    mode: { kind: "video", merge: plan.audio !== undefined },
-    onProgress: (p) => ctx.onDownload(p.fraction),
-    timeoutMs: remaining(ctx),
-  });
+  const downloaded = await downloadFormats(item, plan.spec, { kind: "video", merge: plan.audio !== undefined }, ctx);
   if (!downloaded.ok) return downloaded;
-  ctx.onDownload(1);
 
   const probed = await ffprobe({ kind: "file", path: downloaded.value }, { ffprobePath: ctx.config.ffprobePath, signal: ctx.ytDlp.signal, timeoutMs: 30_000 });
   if (!probed.ok) return probed;
@@ -74,22 +83,11 @@ const produceVideo = async (item: Extract<PostItem, { kind: "video" }>, ctx: Pro
   return ok({ index: item.index, kind: "video", ext: "mp4", path: target });
 };
 
-const produceAudio = async (item: Extract<PostItem, { kind: "video" }>, ctx: ProduceContext): Promise<Result<ProducedFile>> => {
+const produceAudio = async (item: VideoItem, ctx: ProduceContext): Promise<Result<ProducedFile>> => {
   const plan = planAudio(item.entry.info);
   if (!plan) return fail("source.no_media", `item ${item.index} has no audio`, false);
-  const infoJsonPath = path.join(ctx.dir, `info-${item.index}.json`);
-  await writeFile(infoJsonPath, JSON.stringify(item.entry.raw));
-  const downloaded = await downloadEntry(ctx.ytDlp, {
-    infoJsonPath,
-    spec: plan.spec,
-    outputStem: path.join(ctx.dir, "download", String(item.index)),
-    maxBytes: ctx.maxBytes,
-    mode: { kind: "audio-mp3" },
-    onProgress: (p) => ctx.onDownload(p.fraction),
-    timeoutMs: remaining(ctx),
-  });
+  const downloaded = await downloadFormats(item, plan.spec, { kind: "audio-mp3" }, ctx);
   if (!downloaded.ok) return downloaded;
-  ctx.onDownload(1);
   ctx.onConvert(1);
   const target = path.join(ctx.dir, "out", `${item.index}.mp3`);
   await rename(downloaded.value, target);
