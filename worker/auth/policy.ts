@@ -12,7 +12,17 @@
 
 export type Credential = "jwt" | "api_key";
 
-export type RateLimitName = "saver" | "converter" | "auth" | "streaming" | "admin" | "internal";
+export type RateLimitName =
+  | "saver"
+  | "converter"
+  | "auth"
+  | "streaming"
+  | "admin"
+  | "internal"
+  // Policies the documents set for faces that land next (seed 004 archiver, seed 003 studio).
+  | "archiver"
+  | "studio"
+  | "studioProcess";
 
 export interface RoutePolicy {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

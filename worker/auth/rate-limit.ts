@@ -11,6 +11,8 @@ interface PolicySetting {
   burstVar: string;
   perMinute: number;
   burst: number;
+  /** Set when the document states the rate per hour (the env value is then per hour too). */
+  perHour?: true;
 }
 
 /**
@@ -27,6 +29,11 @@ const SETTINGS: Record<RateLimitName, PolicySetting> = {
   admin: { perMinuteVar: "ADMIN_RATE_PER_MINUTE", burstVar: "ADMIN_RATE_BURST", perMinute: 60, burst: 60 },
   // The transcoder's own callbacks: limited only to stop a leaked URL being used as a firehose.
   internal: { perMinuteVar: "INTERNAL_RATE_PER_MINUTE", burstVar: "INTERNAL_RATE_BURST", perMinute: 6000, burst: 1000 },
+  // Seed 004: "Default: 10 requests per minute, Burst: 20", configured by these very variables.
+  archiver: { perMinuteVar: "RATE_LIMIT_REQUESTS_PER_MINUTE", burstVar: "RATE_LIMIT_BURST", perMinute: 10, burst: 20 },
+  // Seed 003: flask-limiter's "100 per hour" default and "10 per minute" on /api/v1/process.
+  studio: { perMinuteVar: "STUDIO_RATE_PER_HOUR", burstVar: "STUDIO_RATE_BURST", perMinute: 100, burst: 100, perHour: true },
+  studioProcess: { perMinuteVar: "STUDIO_PROCESS_RATE_PER_MINUTE", burstVar: "STUDIO_PROCESS_RATE_BURST", perMinute: 10, burst: 10 },
 };
 
 export function bucketPolicy(env: Env, name: RateLimitName): BucketPolicy {
@@ -36,8 +43,9 @@ export function bucketPolicy(env: Env, name: RateLimitName): BucketPolicy {
     const n = Number(v);
     return Number.isFinite(n) && n > 0 ? n : fallback;
   };
-  const perMinute = number(vars[setting.perMinuteVar], setting.perMinute);
-  return { capacity: Math.floor(number(vars[setting.burstVar], setting.burst)), refillPerSecond: perMinute / 60 };
+  const rate = number(vars[setting.perMinuteVar], setting.perMinute);
+  const refillPerSecond = setting.perHour ? rate / 3600 : rate / 60;
+  return { capacity: Math.floor(number(vars[setting.burstVar], setting.burst)), refillPerSecond };
 }
 
 export function clientIp(headers: Headers): string {

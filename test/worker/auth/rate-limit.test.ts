@@ -47,3 +47,15 @@ describe("rate limiting", () => {
     expect(res.headers.get("RateLimit-Policy")).toMatch(/^\d+;w=\d+$/);
   });
 });
+
+describe("rate-limit policies from configuration", () => {
+  it("should read the documents' own figures and variables", async () => {
+    const { bucketPolicy } = await import("../../../worker/auth/rate-limit");
+    const base = {} as Env;
+    expect(bucketPolicy(base, "archiver")).toEqual({ capacity: 20, refillPerSecond: 10 / 60 });
+    expect(bucketPolicy({ RATE_LIMIT_REQUESTS_PER_MINUTE: "30", RATE_LIMIT_BURST: "5" } as unknown as Env, "archiver")).toEqual({ capacity: 5, refillPerSecond: 0.5 });
+    expect(bucketPolicy(base, "studio")).toEqual({ capacity: 100, refillPerSecond: 100 / 3600 });
+    expect(bucketPolicy(base, "studioProcess")).toEqual({ capacity: 10, refillPerSecond: 10 / 60 });
+    expect(bucketPolicy({ RATE_LIMIT_BURST: "nonsense" } as unknown as Env, "archiver").capacity).toBe(20);
+  });
+});
