@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { conversions } from "../../../../worker/db/schema";
 import { patternBytes, seedNamedFile } from "../../support/files";
-import { call, postJson } from "../../support/http";
+import { postJson } from "../../support/http";
 import { createUser } from "../../support/users";
 
 describe("converter downloads and deletes (seed 001)", () => {
