@@ -6,7 +6,9 @@ async function connect(stub: DurableObjectStub) {
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   const messages: string[] = [];
-  ws.addEventListener("message", (e) => messages.push(String(e.data)));
+  ws.addEventListener("message", (e) => {
+    messages.push(String(e.data));
+  });
   ws.accept();
   return { ws, messages };
 }
