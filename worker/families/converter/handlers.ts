@@ -1,19 +1,14 @@
 import type { Context } from "hono";
+import { requireCaller } from "../../auth/context";
 import { issueAccessToken } from "../../auth/jwt";
 import { authenticateUser, registerUser } from "../../auth/users";
 import type { AppEnv, AppRouteHandler } from "../../lib/create-app";
-import { AppError } from "../../lib/errors";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import type * as R from "./routes";
 import * as service from "./service";
 
-/** The routes below sit behind `authenticate(...)`, which guarantees a caller where it is required. */
-function caller(c: Context<AppEnv>) {
-  const auth = c.get("auth");
-  if (!auth) throw new AppError(401, "Authentication required");
-  return auth;
-}
+const caller = (c: Context<AppEnv>) => requireCaller(c.get("auth"));
 
 export const ping: AppRouteHandler<R.PingRoute> = (c) => c.json({ status: "ok" as const, message: "server is alive" as const }, 200);
 

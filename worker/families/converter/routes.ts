@@ -4,11 +4,7 @@
  * class of failure (400 invalid input, 401/403 auth, 404 missing, 409 exists, 5xx upstream).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { binary, json, jsonBody as body } from "../../lib/openapi";
-
-export const StatusMessage = z
-  .object({ status: z.string(), message: z.string() })
-  .openapi("ConverterStatusMessage", { example: { status: "error", message: "Error message" } });
+import { binary, json, jsonBody as body, StatusMessage } from "../../lib/openapi";
 
 const accountTags = ["Converter: accounts (seed 001)"];
 const youtubeTags = ["Converter: YouTube (seed 001)"];

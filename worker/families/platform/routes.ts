@@ -4,9 +4,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { TASK_STATUSES } from "../../db/schema";
-import { binary, json, jsonBody } from "../../lib/openapi";
+import { binary, json, jsonBody, StatusMessage } from "../../lib/openapi";
 const Detail = z.object({ detail: z.string() }).openapi("Detail");
-const StatusMessage = z.object({ status: z.string(), message: z.string() });
 
 const BlobParams = z.object({
   token: z.string().max(2000).openapi({ param: { name: "token", in: "path" } }),
