@@ -7,7 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessControl } from "./auth/access";
-import { openApiSecurity, policyFor } from "./auth/policy";
+import { openApiSecurity, policyForTemplate } from "./auth/policy";
 import { getConfig } from "./env";
 import { converterRouter } from "./families/converter";
 import { adminRouter, blobRouter } from "./families/platform";
@@ -45,7 +45,7 @@ function openApiDocument(app: OpenAPIHono<AppEnv>) {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(item ?? {})) {
       if (!operation || typeof operation !== "object" || !("responses" in operation)) continue;
-      const policy = policyFor(method, path.replace(/\{[^}]+\}/g, "x"));
+      const policy = policyForTemplate(method, path);
       if (policy) (operation as { security?: unknown }).security = openApiSecurity(policy);
     }
   }

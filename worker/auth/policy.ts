@@ -96,6 +96,12 @@ export function policyFor(method: string, path: string): RoutePolicy | undefined
   return compiled.find((c) => c.policy.method === m && c.pattern.test(path))?.policy;
 }
 
+/** The policy of an OpenAPI operation, by its exact path template (no matching needed). */
+export function policyForTemplate(method: string, template: string): RoutePolicy | undefined {
+  const m = method.toUpperCase();
+  return ROUTE_POLICIES.find((p) => p.method === m && p.path === template);
+}
+
 /** OpenAPI `security` requirement objects for a policy. */
 export function openApiSecurity(policy: RoutePolicy): Record<string, string[]>[] {
   const schemes: Record<string, string[]>[] = [];

@@ -7,12 +7,13 @@ import type { BucketPolicy, TakeResult } from "../durable/rate-limiter";
 import type { RateLimitName } from "./policy";
 
 interface PolicySetting {
-  perMinuteVar: string;
+  /** Env variable overriding `rate`, and its default: requests per `per` seconds. */
+  rateVar: string;
+  rate: number;
+  /** 60 when the document states a rate per minute, 3600 per hour (the env value uses the same unit). */
+  per: 60 | 3600;
   burstVar: string;
-  perMinute: number;
   burst: number;
-  /** Set when the document states the rate per hour (the env value is then per hour too). */
-  perHour?: true;
 }
 
 /**
@@ -21,31 +22,32 @@ interface PolicySetting {
  * face lands; seed 003's 10/min on `process` and 100/hour likewise.
  */
 const SETTINGS: Record<RateLimitName, PolicySetting> = {
-  saver: { perMinuteVar: "SAVER_RATE_PER_MINUTE", burstVar: "SAVER_RATE_BURST", perMinute: 10, burst: 20 },
-  converter: { perMinuteVar: "CONVERTER_RATE_PER_MINUTE", burstVar: "CONVERTER_RATE_BURST", perMinute: 30, burst: 30 },
-  auth: { perMinuteVar: "AUTH_RATE_PER_MINUTE", burstVar: "AUTH_RATE_BURST", perMinute: 10, burst: 10 },
+  saver: { rateVar: "SAVER_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "SAVER_RATE_BURST", burst: 20 },
+  converter: { rateVar: "CONVERTER_RATE_PER_MINUTE", rate: 30, per: 60, burstVar: "CONVERTER_RATE_BURST", burst: 30 },
+  auth: { rateVar: "AUTH_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "AUTH_RATE_BURST", burst: 10 },
   // Players issue many range requests while seeking: generous, but still bounded.
-  streaming: { perMinuteVar: "STREAM_RATE_PER_MINUTE", burstVar: "STREAM_RATE_BURST", perMinute: 600, burst: 300 },
-  admin: { perMinuteVar: "ADMIN_RATE_PER_MINUTE", burstVar: "ADMIN_RATE_BURST", perMinute: 60, burst: 60 },
+  streaming: { rateVar: "STREAM_RATE_PER_MINUTE", rate: 600, per: 60, burstVar: "STREAM_RATE_BURST", burst: 300 },
+  admin: { rateVar: "ADMIN_RATE_PER_MINUTE", rate: 60, per: 60, burstVar: "ADMIN_RATE_BURST", burst: 60 },
   // The transcoder's own callbacks: limited only to stop a leaked URL being used as a firehose.
-  internal: { perMinuteVar: "INTERNAL_RATE_PER_MINUTE", burstVar: "INTERNAL_RATE_BURST", perMinute: 6000, burst: 1000 },
+  internal: { rateVar: "INTERNAL_RATE_PER_MINUTE", rate: 6000, per: 60, burstVar: "INTERNAL_RATE_BURST", burst: 1000 },
   // Seed 004: "Default: 10 requests per minute, Burst: 20", configured by these very variables.
-  archiver: { perMinuteVar: "RATE_LIMIT_REQUESTS_PER_MINUTE", burstVar: "RATE_LIMIT_BURST", perMinute: 10, burst: 20 },
+  archiver: { rateVar: "RATE_LIMIT_REQUESTS_PER_MINUTE", rate: 10, per: 60, burstVar: "RATE_LIMIT_BURST", burst: 20 },
   // Seed 003: flask-limiter's "100 per hour" default and "10 per minute" on /api/v1/process.
-  studio: { perMinuteVar: "STUDIO_RATE_PER_HOUR", burstVar: "STUDIO_RATE_BURST", perMinute: 100, burst: 100, perHour: true },
-  studioProcess: { perMinuteVar: "STUDIO_PROCESS_RATE_PER_MINUTE", burstVar: "STUDIO_PROCESS_RATE_BURST", perMinute: 10, burst: 10 },
+  studio: { rateVar: "STUDIO_RATE_PER_HOUR", rate: 100, per: 3600, burstVar: "STUDIO_RATE_BURST", burst: 100 },
+  studioProcess: { rateVar: "STUDIO_PROCESS_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "STUDIO_PROCESS_RATE_BURST", burst: 10 },
 };
 
 export function bucketPolicy(env: Env, name: RateLimitName): BucketPolicy {
   const setting = SETTINGS[name];
   const vars = env as unknown as Record<string, string | undefined>;
-  const number = (v: string | undefined, fallback: number) => {
+  const positive = (v: string | undefined, fallback: number) => {
     const n = Number(v);
     return Number.isFinite(n) && n > 0 ? n : fallback;
   };
-  const rate = number(vars[setting.perMinuteVar], setting.perMinute);
-  const refillPerSecond = setting.perHour ? rate / 3600 : rate / 60;
-  return { capacity: Math.floor(number(vars[setting.burstVar], setting.burst)), refillPerSecond };
+  return {
+    capacity: Math.floor(positive(vars[setting.burstVar], setting.burst)),
+    refillPerSecond: positive(vars[setting.rateVar], setting.rate) / setting.per,
+  };
 }
 
 export function clientIp(headers: Headers): string {
