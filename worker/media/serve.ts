@@ -20,7 +20,10 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-function baseHeaders(file: FileRow, opts: ServeOptions): Headers {
+/** What serving needs to know of a stored object: a `files` row, or an object read straight from R2. */
+export type ServableObject = Pick<FileRow, "r2Key" | "size" | "contentType" | "etag" | "createdAt">;
+
+function baseHeaders(file: ServableObject, opts: ServeOptions): Headers {
   const headers = new Headers({
     "Content-Type": opts.contentType ?? file.contentType,
     "Accept-Ranges": "bytes",
@@ -34,7 +37,7 @@ function baseHeaders(file: FileRow, opts: ServeOptions): Headers {
 }
 
 /** Returns undefined when the R2 object is missing (the caller answers with its face's 404). */
-export async function serveFile(bucket: R2Bucket, file: FileRow, opts: ServeOptions): Promise<Response | undefined> {
+export async function serveFile(bucket: R2Bucket, file: ServableObject, opts: ServeOptions): Promise<Response | undefined> {
   const headers = baseHeaders(file, opts);
   const method = opts.method.toUpperCase();
 

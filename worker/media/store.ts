@@ -3,7 +3,7 @@
  * per-family public name (`file_names`), never by R2 key. Bodies stream in and out; nothing here holds
  * a whole file in memory (a Worker has 128 MB).
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { fileNames, files, tasks, type FileNameRow, type FileRow } from "../db/schema";
 import { AppError } from "../lib/errors";
@@ -160,12 +160,27 @@ export interface NamedFile {
   file: FileRow;
 }
 
-export async function findNamedFile(env: Env, family: string, publicName: string): Promise<NamedFile | undefined> {
+/**
+ * Who may reach a name. `{ caller }` applies ownership: a name with an owner exists only for that owner
+ * (anonymous names for everyone); without it, names are looked up as they are (families with no owners).
+ */
+export interface NameAccess {
+  caller?: number | null;
+}
+
+function nameCondition(family: string, publicName: string, access: NameAccess) {
+  const byName = and(eq(fileNames.family, family), eq(fileNames.publicName, publicName));
+  if (access.caller === undefined) return byName;
+  const visible = access.caller === null ? isNull(fileNames.ownerUserId) : or(isNull(fileNames.ownerUserId), eq(fileNames.ownerUserId, access.caller));
+  return and(byName, visible);
+}
+
+export async function findNamedFile(env: Env, family: string, publicName: string, access: NameAccess = {}): Promise<NamedFile | undefined> {
   const row = await getDb(env)
     .select({ name: fileNames, file: files })
     .from(fileNames)
     .innerJoin(files, eq(files.id, fileNames.fileId))
-    .where(and(eq(fileNames.family, family), eq(fileNames.publicName, publicName)))
+    .where(nameCondition(family, publicName, access))
     .get();
   return row ?? undefined;
 }
@@ -183,12 +198,10 @@ export async function touchFile(env: Env, file: Pick<FileRow, "id" | "lastAccess
  * Remove a public name. When it was the file's last name, the object and its row go too, and the task
  * that produced it is marked expired so the next identical request fetches again.
  */
-export async function deleteName(env: Env, family: string, publicName: string): Promise<boolean> {
+export async function deleteName(env: Env, family: string, publicName: string, access: NameAccess = {}): Promise<boolean> {
   const db = getDb(env);
-  const [removed] = await db
-    .delete(fileNames)
-    .where(and(eq(fileNames.family, family), eq(fileNames.publicName, publicName)))
-    .returning();
+  // One guarded statement: the ownership check and the delete cannot be separated by another request.
+  const [removed] = await db.delete(fileNames).where(nameCondition(family, publicName, access)).returning();
   if (!removed) return false;
   const others = await db.select({ n: sql<number>`count(*)` }).from(fileNames).where(eq(fileNames.fileId, removed.fileId)).get();
   if ((others?.n ?? 0) === 0) await deleteFiles(env, [removed.fileId]);

@@ -55,7 +55,7 @@ export async function runClaimedTask(env: Env, task: TaskRow): Promise<RunOutcom
 }
 
 export async function handleQueueBatch(batch: MessageBatch<TaskWakeMessage>, env: Env): Promise<void> {
-  if (batch.queue?.endsWith("-dlq")) {
+  if (batch.queue.endsWith("-dlq")) {
     // A wake-up that kept crashing the consumer: the tasks themselves are safe in D1; re-run recovery.
     console.error(JSON.stringify({ level: "error", event: "queue.dead_letter", count: batch.messages.length }));
     await recoverStalledTasks(env);

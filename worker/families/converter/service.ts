@@ -151,22 +151,21 @@ export function convertTiktok(env: Env, userId: number | null, body: { url: stri
 /** Plain names only: the name is looked up in D1, and anything path-like is refused before that. */
 const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
+const isPublicName = (filename: string) => PUBLIC_NAME.test(filename) && !filename.includes("..");
+
 /**
  * Files converted by a signed-in user belong to that user: only they can download or delete them, and to
  * anyone else such a file does not exist (same answer as an unknown name). Anonymous conversions (TikTok
  * without a token) stay reachable by name, as documented.
  */
 export async function findConverted(env: Env, service: ConverterService, filename: string, callerId: number | null): Promise<NamedFile | undefined> {
-  if (!PUBLIC_NAME.test(filename) || filename.includes("..")) return undefined;
-  const found = await findNamedFile(env, familyOf(service), filename);
-  if (!found) return undefined;
-  if (found.name.ownerUserId !== null && found.name.ownerUserId !== callerId) return undefined;
-  return found;
+  if (!isPublicName(filename)) return undefined;
+  return findNamedFile(env, familyOf(service), filename, { caller: callerId });
 }
 
 export async function deleteConverted(env: Env, service: ConverterService, filename: string, callerId: number | null): Promise<boolean> {
-  if (!(await findConverted(env, service, filename, callerId))) return false;
-  return deleteName(env, familyOf(service), filename);
+  if (!isPublicName(filename)) return false;
+  return deleteName(env, familyOf(service), filename, { caller: callerId });
 }
 
 /** The caller's own conversions of one service, oldest first, one tab-separated line each. */

@@ -38,15 +38,11 @@ export const blobGet: AppRouteHandler<R.BlobGetRoute> = async (c) => {
   const res = await serveFile(
     c.env.MEDIA,
     {
-      id: key,
       r2Key: key,
       size: head.size,
       contentType: head.httpMetadata?.contentType ?? "application/octet-stream",
       etag: head.httpEtag,
-      sourceTaskId: null,
-      retention: "keep",
       createdAt: head.uploaded,
-      lastAccessedAt: head.uploaded,
     },
     { method: c.req.method, range: c.req.header("Range") },
   );
