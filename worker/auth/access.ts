@@ -64,8 +64,9 @@ export function accessControl(): MiddlewareHandler<AppEnv> {
     const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials);
     const auth = identified.ok ? identified.auth : undefined;
     const identity = auth ? (auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`) : `ip:${clientIp(c.req.raw.headers)}`;
-    const limit = await checkRateLimit(c.env, policy.rateLimit, identity);
-    const headers = rateLimitHeaders(limit, bucketPolicy(c.env, policy.rateLimit));
+    const bucket = bucketPolicy(c.env, policy.rateLimit);
+    const limit = await checkRateLimit(c.env, policy.rateLimit, bucket, identity);
+    const headers = rateLimitHeaders(limit, bucket);
     if (!limit.allowed) {
       const { status, body } = format.http(429, `Too many requests; retry in ${headers["Retry-After"]} seconds`);
       return c.json(body, status, headers);

@@ -54,9 +54,9 @@ export function clientIp(headers: Headers): string {
   return headers.get("CF-Connecting-IP") ?? headers.get("X-Real-IP") ?? "unknown";
 }
 
-export async function checkRateLimit(env: Env, name: RateLimitName, identity: string): Promise<TakeResult> {
+export async function checkRateLimit(env: Env, name: RateLimitName, policy: BucketPolicy, identity: string): Promise<TakeResult> {
   const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`${name}:${identity}`));
-  return stub.take(bucketPolicy(env, name));
+  return stub.take(policy);
 }
 
 /** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) plus Retry-After on refusals. */
