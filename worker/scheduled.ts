@@ -1,19 +1,40 @@
 /**
- * The cron pass (every minute): expire idle files, recover stalled tasks. Each step is idempotent and
- * independent, so one failing does not stop the other and two overlapping passes do no harm.
+ * The cron pass (every minute) is a list of steps. Each step is idempotent and independent: one failing
+ * does not stop the others, and two overlapping passes (cron fires at least once, sometimes twice) do no
+ * harm. A face that needs periodic work (004's scheduled jobs) adds one step to `CRON_STEPS`.
  */
 import { getConfig } from "./env";
 import { collectIdleFiles } from "./media/store";
 import { recoverStalledTasks } from "./tasks/engine";
 
-export async function runScheduled(env: Env, now = Date.now()): Promise<{ collected: number; requeued: number; dead: number; rewoken: number }> {
-  const config = getConfig(env);
-  const [gc, recovery] = await Promise.allSettled([collectIdleFiles(env, config.FILE_IDLE_TTL_SECONDS, now), recoverStalledTasks(env, now)]);
-  for (const r of [gc, recovery]) {
-    if (r.status === "rejected") console.error(JSON.stringify({ level: "error", event: "cron.step_failed", error: String(r.reason) }));
+export interface CronStep {
+  /** Stable name, used in logs and in the pass report. */
+  name: string;
+  /** Runs one pass of the step; the returned counts are reported, never interpreted. */
+  run(env: Env, now: number): Promise<Record<string, number>>;
+}
+
+export const CRON_STEPS: readonly CronStep[] = [
+  {
+    name: "collect-idle-files",
+    run: async (env, now) => ({ collected: await collectIdleFiles(env, getConfig(env).FILE_IDLE_TTL_SECONDS, now) }),
+  },
+  { name: "recover-stalled-tasks", run: (env, now) => recoverStalledTasks(env, now) },
+];
+
+export type CronReport = Record<string, { ok: true; counts: Record<string, number> } | { ok: false; error: string }>;
+
+export async function runScheduled(env: Env, now = Date.now(), steps: readonly CronStep[] = CRON_STEPS): Promise<CronReport> {
+  const settled = await Promise.allSettled(steps.map((step) => step.run(env, now)));
+  const report: CronReport = {};
+  for (const [i, outcome] of settled.entries()) {
+    const name = steps[i]!.name;
+    if (outcome.status === "fulfilled") {
+      report[name] = { ok: true, counts: outcome.value };
+    } else {
+      console.error(JSON.stringify({ level: "error", event: "cron.step_failed", step: name, error: String(outcome.reason) }));
+      report[name] = { ok: false, error: String(outcome.reason) };
+    }
   }
-  return {
-    collected: gc.status === "fulfilled" ? gc.value : 0,
-    ...(recovery.status === "fulfilled" ? recovery.value : { requeued: 0, dead: 0, rewoken: 0 }),
-  };
+  return report;
 }
