@@ -6,6 +6,44 @@
 import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/** A rate or burst: a whole number of requests, at least 1 ("abc", "0" or "-5" is a misconfiguration). */
+const requests = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Rate-limit settings per policy (worker/auth/rate-limit.ts maps policies to these names): a rate in the
+ * unit its name says, and a burst (the bucket size).
+ */
+const rateLimitSchema = z.object({
+  // Seed 000 documents no limit, and its clients are often servers behind one address: 20 quick requests
+  // must not already throttle them. 120/min with a burst of 120 lets a batch of that size through at once and
+  // sustains two downloads a second per address, while one address still cannot flood the transcoder.
+  SAVER_RATE_PER_MINUTE: requests(120),
+  SAVER_RATE_BURST: requests(120),
+  CONVERTER_RATE_PER_MINUTE: requests(30),
+  CONVERTER_RATE_BURST: requests(30),
+  // Login and registration: each attempt costs a PBKDF2 derivation, and guessing passwords is the threat.
+  AUTH_RATE_PER_MINUTE: requests(10),
+  AUTH_RATE_BURST: requests(10),
+  // Players issue many range requests while seeking: generous, but still bounded.
+  STREAM_RATE_PER_MINUTE: requests(600),
+  STREAM_RATE_BURST: requests(300),
+  ADMIN_RATE_PER_MINUTE: requests(60),
+  ADMIN_RATE_BURST: requests(60),
+  // The transcoder's own callbacks: limited only to stop a leaked URL being used as a firehose.
+  INTERNAL_RATE_PER_MINUTE: requests(6000),
+  INTERNAL_RATE_BURST: requests(1000),
+  // Seed 004: "Default: 10 requests per minute, Burst: 20", configured by these very variables.
+  RATE_LIMIT_REQUESTS_PER_MINUTE: requests(10),
+  RATE_LIMIT_BURST: requests(20),
+  // Seed 003: flask-limiter's "100 per hour" default and "10 per minute" on /api/v1/process.
+  STUDIO_RATE_PER_HOUR: requests(100),
+  STUDIO_RATE_BURST: requests(100),
+  STUDIO_PROCESS_RATE_PER_MINUTE: requests(10),
+  STUDIO_PROCESS_RATE_BURST: requests(10),
+});
+
+/** The name of one rate-limit setting, e.g. `SAVER_RATE_BURST`. */
+export type RateLimitSetting = keyof z.infer<typeof rateLimitSchema>;
 
 const configSchema = z.object({
   APP_ENV: z.enum(["production", "development", "test"]).default("production"),
@@ -28,7 +66,16 @@ const configSchema = z.object({
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 bytes (256 bits)"),
   BLOB_SIGNING_SECRET: z.string().min(32, "BLOB_SIGNING_SECRET must be at least 32 bytes"),
   SOURCE_FIXTURE_ORIGIN: z.string().url().optional(),
-});
+  /**
+   * Origins (exact, comma-separated; `*` for any) whose browsers may call the routes that need a
+   * credential or change something. Anonymous GET routes answer every origin regardless.
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean))
+    .pipe(z.array(z.union([z.literal("*"), z.string().url()]))),
+}).extend(rateLimitSchema.shape);
 
 export type AppConfig = z.infer<typeof configSchema> & {
   /** The fixture origin, only when APP_ENV is test: a production deploy can never be pointed at it. */

@@ -4,54 +4,45 @@
  * Cloudflare's edge and not forgeable by clients there).
  */
 import type { BucketPolicy, TakeResult } from "../durable/rate-limiter";
+import { getConfig, type RateLimitSetting } from "../env";
 import type { RateLimitName } from "./policy";
 
 interface PolicySetting {
-  /** Env variable overriding `rate`, and its default: requests per `per` seconds. */
-  rateVar: string;
-  rate: number;
-  /** 60 when the document states a rate per minute, 3600 per hour (the env value uses the same unit). */
+  /** Requests per `per` seconds; the setting's name carries the same unit. */
+  rate: RateLimitSetting;
   per: 60 | 3600;
-  burstVar: string;
-  burst: number;
+  /** Bucket size: how many requests may arrive at once. */
+  burst: RateLimitSetting;
+}
+
+/** Which validated settings (worker/env.ts, where the defaults live) each policy reads. */
+const SETTINGS: Record<RateLimitName, PolicySetting> = {
+  saver: { rate: "SAVER_RATE_PER_MINUTE", per: 60, burst: "SAVER_RATE_BURST" },
+  converter: { rate: "CONVERTER_RATE_PER_MINUTE", per: 60, burst: "CONVERTER_RATE_BURST" },
+  auth: { rate: "AUTH_RATE_PER_MINUTE", per: 60, burst: "AUTH_RATE_BURST" },
+  streaming: { rate: "STREAM_RATE_PER_MINUTE", per: 60, burst: "STREAM_RATE_BURST" },
+  admin: { rate: "ADMIN_RATE_PER_MINUTE", per: 60, burst: "ADMIN_RATE_BURST" },
+  internal: { rate: "INTERNAL_RATE_PER_MINUTE", per: 60, burst: "INTERNAL_RATE_BURST" },
+  archiver: { rate: "RATE_LIMIT_REQUESTS_PER_MINUTE", per: 60, burst: "RATE_LIMIT_BURST" },
+  studio: { rate: "STUDIO_RATE_PER_HOUR", per: 3600, burst: "STUDIO_RATE_BURST" },
+  studioProcess: { rate: "STUDIO_PROCESS_RATE_PER_MINUTE", per: 60, burst: "STUDIO_PROCESS_RATE_BURST" },
+};
+
+/** The bucket of a policy; throws (through getConfig) when a rate setting is not a positive integer. */
+export function bucketPolicy(env: Env, name: RateLimitName): BucketPolicy {
+  const setting = SETTINGS[name];
+  const config = getConfig(env);
+  return { capacity: config[setting.burst], refillPerSecond: config[setting.rate] / setting.per };
 }
 
 /**
- * Defaults per policy, each overridable through env (`<VAR>` names below). Seed 004's documented variables
- * (RATE_LIMIT_REQUESTS_PER_MINUTE / RATE_LIMIT_BURST, 10/min burst 20) set the archiver's policy once that
- * face lands; seed 003's 10/min on `process` and 100/hour likewise.
+ * Only CF-Connecting-IP identifies the client: Cloudflare's edge sets it and overwrites any value a client
+ * sends. Other headers (X-Real-IP, X-Forwarded-For) pass through from the client unchanged, so keying on
+ * them would let anyone pick a fresh bucket per request. Without the header (local development) every
+ * anonymous caller shares one bucket.
  */
-const SETTINGS: Record<RateLimitName, PolicySetting> = {
-  saver: { rateVar: "SAVER_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "SAVER_RATE_BURST", burst: 20 },
-  converter: { rateVar: "CONVERTER_RATE_PER_MINUTE", rate: 30, per: 60, burstVar: "CONVERTER_RATE_BURST", burst: 30 },
-  auth: { rateVar: "AUTH_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "AUTH_RATE_BURST", burst: 10 },
-  // Players issue many range requests while seeking: generous, but still bounded.
-  streaming: { rateVar: "STREAM_RATE_PER_MINUTE", rate: 600, per: 60, burstVar: "STREAM_RATE_BURST", burst: 300 },
-  admin: { rateVar: "ADMIN_RATE_PER_MINUTE", rate: 60, per: 60, burstVar: "ADMIN_RATE_BURST", burst: 60 },
-  // The transcoder's own callbacks: limited only to stop a leaked URL being used as a firehose.
-  internal: { rateVar: "INTERNAL_RATE_PER_MINUTE", rate: 6000, per: 60, burstVar: "INTERNAL_RATE_BURST", burst: 1000 },
-  // Seed 004: "Default: 10 requests per minute, Burst: 20", configured by these very variables.
-  archiver: { rateVar: "RATE_LIMIT_REQUESTS_PER_MINUTE", rate: 10, per: 60, burstVar: "RATE_LIMIT_BURST", burst: 20 },
-  // Seed 003: flask-limiter's "100 per hour" default and "10 per minute" on /api/v1/process.
-  studio: { rateVar: "STUDIO_RATE_PER_HOUR", rate: 100, per: 3600, burstVar: "STUDIO_RATE_BURST", burst: 100 },
-  studioProcess: { rateVar: "STUDIO_PROCESS_RATE_PER_MINUTE", rate: 10, per: 60, burstVar: "STUDIO_PROCESS_RATE_BURST", burst: 10 },
-};
-
-export function bucketPolicy(env: Env, name: RateLimitName): BucketPolicy {
-  const setting = SETTINGS[name];
-  const vars = env as unknown as Record<string, string | undefined>;
-  const positive = (v: string | undefined, fallback: number) => {
-    const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : fallback;
-  };
-  return {
-    capacity: Math.floor(positive(vars[setting.burstVar], setting.burst)),
-    refillPerSecond: positive(vars[setting.rateVar], setting.rate) / setting.per,
-  };
-}
-
 export function clientIp(headers: Headers): string {
-  return headers.get("CF-Connecting-IP") ?? headers.get("X-Real-IP") ?? "unknown";
+  return headers.get("CF-Connecting-IP") ?? "unknown";
 }
 
 export async function checkRateLimit(env: Env, name: RateLimitName, policy: BucketPolicy, identity: string): Promise<TakeResult> {

@@ -1,6 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { take } from "../../../worker/durable/rate-limiter";
+import { RateLimiter, take } from "../../../worker/durable/rate-limiter";
 
 const policy = { capacity: 20, refillPerSecond: 10 / 60 };
 
@@ -28,5 +29,16 @@ describe("RateLimiter Durable Object", () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => stub.take(policy, 1, now)));
     expect(results.filter((r) => r.allowed)).toHaveLength(20);
     expect(results.filter((r) => !r.allowed).every((r) => r.retryAfterSeconds > 0)).toBe(true);
+  });
+
+  it("should resume a drained bucket after eviction, from storage rather than memory", async () => {
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`evicted-${crypto.randomUUID()}`));
+    const now = Date.now();
+    for (let i = 0; i < 19; i++) await stub.take(policy, 1, now);
+    // A new instance over the same storage is what the runtime builds after evicting the object.
+    const afterEviction = await runInDurableObject(stub, (_instance: RateLimiter, state) => new RateLimiter(state, env).take(policy, 1, now));
+    expect(afterEviction).toMatchObject({ allowed: true, remaining: 0 });
+    const refused = await runInDurableObject(stub, (_instance: RateLimiter, state) => new RateLimiter(state, env).take(policy, 1, now));
+    expect(refused).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 6 });
   });
 });
