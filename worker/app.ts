@@ -1,22 +1,22 @@
 /**
- * Builds the one application: request ids, body limits, the five faces (here: saver and converter),
- * platform routes, and the generated documentation (/openapi.json, /docs, /redoc).
+ * Builds the one application from the face list: request ids, CORS, then every route of every face in
+ * the route table's order (most specific first), each with its face's access check, body limit and
+ * validation hook; unknown paths and crashes answered in the shape of the face they concern; the
+ * generated documentation (/openapi.json, /docs, /redoc).
  */
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessControl } from "./auth/access";
-import { openApiSecurity, policyForTemplate } from "./auth/policy";
 import { getConfig } from "./env";
-import { converterRouter } from "./families/converter";
-import { adminRouter, blobRouter } from "./families/platform";
-import { saverRouter } from "./families/saver";
-import { respondError, type AppEnv } from "./lib/create-app";
-import { errorFormatFor } from "./lib/faces";
-
-/** Routes whose bodies are media: they stream into R2 under their own size caps. */
-const STREAMING_UPLOADS = [/^\/internal\/blobs\//];
+import { corsMiddleware } from "./faces/cors";
+import type { Face } from "./faces/face";
+import { FACES } from "./faces/index";
+import { RouteTable } from "./faces/route-table";
+import { respondError, validationHook, type AppEnv } from "./lib/app-context";
+import { fastApiErrors, type ErrorFormat } from "./lib/error-format";
 
 const REDOC_PAGE = `<!doctype html>
 <html><head><title>Media platform API — ReDoc</title><meta charset="utf-8"/>
@@ -30,49 +30,52 @@ const DOCUMENT_INFO = {
     title: "Media platform",
     version: "1.0.0",
     description:
-      "One platform serving five media APIs at their documented paths. Each family keeps its documented error shape: " +
+      "One platform serving five media APIs at their documented paths. Each face keeps its documented error shape: " +
       "seed 000 `{detail, message}` (422 `{message: \"Validation Error\", detail: [...]}`), seed 001 `{status, message}`, " +
-      "the /api/v1 families FastAPI's `{detail}`. Unknown JSON fields are ignored, as the original services did. A request " +
-      "body of another media type than the route declares answers 415; a body over MAX_BODY_BYTES answers 413; too many " +
-      "requests answer 429 with Retry-After and RateLimit-* headers; all in the family's error shape. Each operation's " +
-      "`security` lists the credentials it accepts (`{}` = anonymous allowed).",
+      "the FastAPI faces `{detail}` (422 `{detail: [{loc, msg, type}]}`), seed 003 `{success: false, error}`. The face of a " +
+      "request is the face of the route it matched; where two templates could match, a literal segment wins over a " +
+      "parameter. Templates ending in `/` are served with and without it. Unknown JSON fields are ignored, as the original " +
+      "services did. A request body of another media type than the route declares answers 415; a body over MAX_BODY_BYTES " +
+      "answers 413 (upload routes stream instead, under their own caps); a method a path does not serve answers 405 with " +
+      "`Allow`; too many requests answer 429 with Retry-After and RateLimit-* headers; all in the face's error shape. Each " +
+      "operation's `security` lists the credentials it accepts (`{}` = anonymous allowed). CORS: anonymous GET routes allow " +
+      "any origin; other routes the origins in CORS_ALLOWED_ORIGINS.",
   },
 } as const;
 
-/** The generated document, with each operation's `security` taken from the access policy table. */
-function openApiDocument(app: OpenAPIHono<AppEnv>) {
-  const doc = app.getOpenAPI31Document(DOCUMENT_INFO);
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item ?? {})) {
-      if (!operation || typeof operation !== "object" || !("responses" in operation)) continue;
-      const policy = policyForTemplate(method, path);
-      if (policy) (operation as { security?: unknown }).security = openApiSecurity(policy);
-    }
-  }
-  return doc;
-}
+/** Marks the request as the face's from here on: errors raised anywhere later use its shape. */
+const speaksFor =
+  (format: ErrorFormat): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    c.set("errorFormat", format);
+    await next();
+  };
 
-export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
-
-  app.use("*", requestId());
-  app.use("*", accessControl());
-  app.use("*", async (c, next) => {
-    if (STREAMING_UPLOADS.some((re) => re.test(c.req.path))) return next();
+const bodyLimitFor =
+  (format: ErrorFormat): MiddlewareHandler<AppEnv> =>
+  (c, next) => {
     const limit = getConfig(c.env).MAX_BODY_BYTES;
     return bodyLimit({
       maxSize: limit,
       onError: (c2) => {
-        const { status, body } = errorFormatFor(c2.req.path).http(413, `Request body exceeds ${limit} bytes`);
+        const { status, body } = format.http(413, `Request body exceeds ${limit} bytes`);
         return c2.json(body, status);
       },
     })(c, next);
-  });
+  };
 
-  app.route("/", saverRouter);
-  app.route("/", converterRouter);
-  app.route("/", adminRouter);
-  app.route("/", blobRouter);
+export function createApp(faces: readonly Face[] = FACES) {
+  const table = new RouteTable(faces);
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestId());
+  app.use("*", corsMiddleware(table));
+
+  for (const { face, route } of table.entries) {
+    const middleware = [speaksFor(face.errors), accessControl(route.access, face.errors)];
+    if (!route.streamingBody) middleware.push(bodyLimitFor(face.errors));
+    route.register(app, middleware, validationHook(face.errors));
+  }
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -85,14 +88,21 @@ export function createApp() {
     name: "X-API-Key",
     description: "An API key from POST /api/keys or `npm run admin -- create-key`.",
   });
-  app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
+  app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(DOCUMENT_INFO)));
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Media platform API" }));
   app.get("/redoc", (c) => c.html(REDOC_PAGE));
 
   app.notFound((c) => {
-    const { status, body } = errorFormatFor(c.req.path).http(404, "Not Found");
+    const format = table.faceFor(c.req.path)?.errors ?? fastApiErrors;
+    const methods = table.methodsAt(c.req.path);
+    if (methods.length > 0) {
+      const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+      const { status, body } = format.http(405, "Method Not Allowed");
+      return c.json(body, status, { Allow: allow });
+    }
+    const { status, body } = format.http(404, "Not Found");
     return c.json(body, status);
   });
-  app.onError((err, c) => respondError(c, errorFormatFor(c.req.path), err));
+  app.onError((err, c) => respondError(c, c.get("errorFormat") ?? table.faceFor(c.req.path)?.errors ?? fastApiErrors, err));
   return app;
 }

@@ -1,16 +1,14 @@
 /**
- * The access middleware: for every request, look up the route's policy (auth/policy.ts), identify the
- * caller from whichever credential the policy accepts, charge the caller's rate-limit bucket, and refuse
- * with the face's error shape when any of that fails. Paths without a policy get a 404 here: nothing is
- * served that the table does not classify.
+ * Who is calling and whether they may: credentials (JWT or API key) checked against what the route
+ * accepts, the rate-limit bucket charged, refusals in the face's error shape.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../lib/create-app";
-import { errorFormatFor } from "../lib/faces";
+import type { AppEnv } from "../lib/app-context";
+import type { ErrorFormat } from "../lib/error-format";
 import { authenticateApiKey, looksLikeApiKey } from "./api-keys";
 import type { AuthContext } from "./context";
 import { verifyAccessToken } from "./jwt";
-import { DOC_PATHS, policyFor, type Credential } from "./policy";
+import type { Credential, RouteAccess } from "./policy";
 import { bucketPolicy, checkRateLimit, clientIp, rateLimitHeaders } from "./rate-limit";
 import { getUserById } from "./users";
 
@@ -50,17 +48,14 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
   return fromJwt(env, bearer);
 }
 
-export function accessControl(): MiddlewareHandler<AppEnv> {
+/**
+ * The access check of one route: identify the caller from whichever credential the route accepts, charge
+ * the caller's rate-limit bucket, and refuse in the route's face's error shape when any of that fails.
+ * Installed per route by the app (`worker/app.ts`), so the policy and the error shape are the matched
+ * route's own.
+ */
+export function accessControl(policy: RouteAccess, format: ErrorFormat): MiddlewareHandler<AppEnv> {
   return async function access(c, next) {
-    const path = c.req.path;
-    if ((DOC_PATHS as readonly string[]).includes(path)) return next();
-    const format = errorFormatFor(path);
-    const policy = policyFor(c.req.method, path);
-    if (!policy) {
-      const { status, body } = format.http(404, "Not Found");
-      return c.json(body, status);
-    }
-
     const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials);
     const auth = identified.ok ? identified.auth : undefined;
     const identity = auth ? (auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`) : `ip:${clientIp(c.req.raw.headers)}`;
@@ -88,8 +83,11 @@ export function accessControl(): MiddlewareHandler<AppEnv> {
 
     c.set("auth", auth);
     await next();
+    // A 101 (a WebSocket handed over by a Durable Object) is passed through untouched: its headers are
+    // immutable and re-wrapping it would drop the socket. Everything else gets the rate-limit fields.
+    if (c.res.status === 101) return;
     for (const [name, value] of Object.entries(headers)) {
-      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+      if (!c.res.headers.has(name)) c.header(name, value);
     }
   };
 }

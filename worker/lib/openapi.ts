@@ -18,7 +18,3 @@ export const binary = (types: string[], description: string) => ({
   content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
 });
 
-/** The `{status, message}` body of seed 001 and of the platform routes that share its /api prefix. */
-export const StatusMessage = z
-  .object({ status: z.string(), message: z.string() })
-  .openapi("ConverterStatusMessage", { example: { status: "error", message: "Error message" } });

@@ -47,8 +47,15 @@ const TYPE_NAMES: Record<string, [string, string]> = {
 /** zod's own messages; anything else was written into a schema on purpose and is passed through. */
 const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized|Expected)/;
 
-function describe(issue: ZodIssue, data: unknown): { msg: string; type: string } {
-  if (issue.code !== "invalid_type" && !DEFAULT_MESSAGE.test(issue.message)) return { msg: issue.message, type: "value_error" };
+/**
+ * Issues whose message a schema states on purpose (`invalid content type`): faces that answer with one
+ * sentence emit such a message alone, exactly as the document prints it. Kept beside the issue objects
+ * rather than on them, so the FastAPI `{loc, msg, type}` bodies carry no extra field.
+ */
+const authored = new WeakSet<ValidationIssue>();
+
+function describe(issue: ZodIssue, data: unknown): { msg: string; type: string; authored?: true } {
+  if (issue.code !== "invalid_type" && !DEFAULT_MESSAGE.test(issue.message)) return { msg: issue.message, type: "value_error", authored: true };
   switch (issue.code) {
     case "invalid_type": {
       // Missing and null both count as "field required", as pydantic v1 reports them.
@@ -95,9 +102,11 @@ function describe(issue: ZodIssue, data: unknown): { msg: string; type: string }
 export function toValidationIssues(error: ZodError, target: ValidationTarget, data: unknown): ValidationIssue[] {
   const where = LOCATION[target];
   return error.issues.map((issue) => {
-    const { msg, type } = describe(issue, data);
+    const { msg, type, authored: own } = describe(issue, data);
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    return { loc: [where, ...path], msg, type };
+    const out: ValidationIssue = { loc: [where, ...path], msg, type };
+    if (own) authored.add(out);
+    return out;
   });
 }
 
@@ -108,10 +117,14 @@ export const malformedJsonIssue = (): ValidationIssue => ({
   type: "value_error.jsondecode",
 });
 
-/** "url: field required; format: ..." — for faces whose errors are one message string. */
+/**
+ * "url: field required; format: ..." — for faces whose errors are one message string. A message the
+ * schema authored is the document's own wording and stands alone (`invalid content type`).
+ */
 export function issuesToSentence(issues: ValidationIssue[]): string {
   return issues
     .map((i) => {
+      if (authored.has(i)) return i.msg;
       const field = i.loc.slice(1).join(".") || String(i.loc[0]);
       return `${field}: ${i.msg}`;
     })

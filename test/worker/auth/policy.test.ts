@@ -1,33 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { DOC_PATHS, ROUTE_POLICIES, openApiSecurity, policyFor } from "../../../worker/auth/policy";
+import { openApiSecurity } from "../../../worker/auth/policy";
+import { FACES } from "../../../worker/faces/index";
+import { RouteTable } from "../../../worker/faces/route-table";
 import { call } from "../support/http";
 
 interface Spec {
   paths: Record<string, Record<string, { security?: unknown }>>;
 }
 
-describe("the access policy table", () => {
-  it("should classify every route of the OpenAPI document, and only routes that exist", async () => {
+const table = new RouteTable(FACES);
+
+describe("the access policy of every route", () => {
+  it("should document exactly the routes the faces register", async () => {
     const spec = (await (await call("/openapi.json")).json()) as Spec;
-    const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
-    const table = ROUTE_POLICIES.map((p) => `${p.method} ${p.path}`);
-    expect(operations.length).toBeGreaterThan(20);
-    expect([...operations].sort()).toEqual([...table].sort());
+    const documented = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const registered = table.entries.map(({ route }) => `${route.method} ${route.path}`);
+    expect([...documented].sort()).toEqual([...registered].sort());
   });
 
   it("should publish each operation's accepted credentials as its OpenAPI security", async () => {
     const spec = (await (await call("/openapi.json")).json()) as Spec;
-    for (const policy of ROUTE_POLICIES) {
-      const op = spec.paths[policy.path]?.[policy.method.toLowerCase()];
-      expect(op?.security, `${policy.method} ${policy.path}`).toEqual(openApiSecurity(policy));
+    for (const { route } of table.entries) {
+      const op = spec.paths[route.path]?.[route.method.toLowerCase()];
+      expect(op?.security, `${route.method} ${route.path}`).toEqual(openApiSecurity(route.access));
     }
   });
 
-  it("should leave documentation public and deny paths no route serves", async () => {
-    for (const path of DOC_PATHS) expect((await call(path)).status).toBe(200);
-    expect(policyFor("GET", "/api/keys/../admin/tasks")).toBeUndefined();
-    expect(policyFor("POST", "/stream/x")).toBeUndefined();
-    expect(policyFor("HEAD", "/stream/x.mp4")?.path).toBe("/stream/{filename}");
-    expect(policyFor("GET", "/stream/")).toBeUndefined();
+  it("should leave documentation public and match only the paths routes serve", async () => {
+    for (const path of ["/openapi.json", "/docs", "/redoc"]) expect((await call(path)).status).toBe(200);
+    expect(table.match("GET", "/api/keys/../admin/tasks")).toBeUndefined();
+    expect(table.match("POST", "/stream/x")).toBeUndefined();
+    expect(table.match("HEAD", "/stream/x.mp4")?.route.path).toBe("/stream/{filename}");
+    expect(table.match("GET", "/stream/")).toBeUndefined();
+    expect(table.match("GET", "/stream/x.mp4/")).toBeUndefined();
+  });
+
+  it("should enforce each route's access in its face's shape", async () => {
+    const admin = await call("/api/admin/tasks");
+    expect(admin.status).toBe(401);
+    expect(await admin.json()).toEqual({ status: "error", message: "Authentication required" });
+    const wrongMethod = await call("/stream/x.mp4", { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.json()).toEqual({ detail: "Method Not Allowed", message: "Method Not Allowed" });
   });
 });

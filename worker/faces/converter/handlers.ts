@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { requireCaller } from "../../auth/context";
 import { issueAccessToken } from "../../auth/jwt";
 import { authenticateUser, registerUser } from "../../auth/users";
-import type { AppEnv, AppRouteHandler } from "../../lib/create-app";
+import type { AppEnv, AppRouteHandler } from "../../lib/app-context";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import type * as R from "./routes";

@@ -4,7 +4,8 @@
  * class of failure (400 invalid input, 401/403 auth, 404 missing, 409 exists, 5xx upstream).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { binary, json, jsonBody as body, StatusMessage } from "../../lib/openapi";
+import { converterErrors, errorResponse, StatusMessage } from "../../lib/error-format";
+import { binary, json, jsonBody as body } from "../../lib/openapi";
 
 const accountTags = ["Converter: accounts (seed 001)"];
 const youtubeTags = ["Converter: YouTube (seed 001)"];
@@ -49,8 +50,8 @@ export const register = createRoute({
   request: body(RegisterRequest),
   responses: {
     200: json(StatusMessage, "Registration successful."),
-    400: json(StatusMessage, "Invalid input"),
-    409: json(StatusMessage, "User already exists."),
+    400: errorResponse(converterErrors, 400, "Invalid input"),
+    409: errorResponse(converterErrors, 409, "User already exists."),
   },
 });
 
@@ -76,9 +77,9 @@ export const login = createRoute({
   request: body(LoginRequest),
   responses: {
     200: json(LoginResponse, "Login successful!"),
-    400: json(StatusMessage, "Invalid input"),
-    401: json(StatusMessage, "Username or password is incorrect!"),
-    403: json(StatusMessage, "Account not approved yet, or disabled"),
+    400: errorResponse(converterErrors, 400, "Invalid input"),
+    401: errorResponse(converterErrors, 401, "Username or password is incorrect!"),
+    403: errorResponse(converterErrors, 403, "Account not approved yet, or disabled"),
   },
 });
 
@@ -89,7 +90,7 @@ export const userInfo = createRoute({
   summary: "Validate the token and return the username",
   responses: {
     200: json(z.object({ status: z.literal("success"), user: z.string() }).openapi("UserInfo"), "The token's user"),
-    401: json(StatusMessage, "Missing, invalid or expired token"),
+    401: errorResponse(converterErrors, 401, "Missing, invalid or expired token"),
   },
 });
 
@@ -104,13 +105,13 @@ export const FilenameRequest = z
   .openapi("FilenameRequest");
 
 const convertErrors = {
-  400: json(StatusMessage, "Invalid input, or a URL of another site"),
-  401: json(StatusMessage, "Authentication required"),
-  403: json(StatusMessage, "The post is private"),
-  404: json(StatusMessage, "The content does not exist or has nothing of the requested type"),
-  413: json(StatusMessage, "The media exceeds the size limit"),
-  502: json(StatusMessage, "Fetching or converting failed"),
-  504: json(StatusMessage, "Not finished in time; repeating the request joins the same conversion"),
+  400: errorResponse(converterErrors, 400, "Invalid input, or a URL of another site"),
+  401: errorResponse(converterErrors, 401, "Authentication required"),
+  403: errorResponse(converterErrors, 403, "The post is private"),
+  404: errorResponse(converterErrors, 404, "The content does not exist or has nothing of the requested type"),
+  413: errorResponse(converterErrors, 413, "The media exceeds the size limit"),
+  502: errorResponse(converterErrors, 502, "Fetching or converting failed, or the source site could not be reached"),
+  504: errorResponse(converterErrors, 504, "Not finished in time; repeating the request joins the same conversion"),
 };
 
 export const YoutubeConvertRequest = z
@@ -184,8 +185,8 @@ const downloadRoute = <P extends string>(path: P, tags: string[], summary: strin
     responses: {
       200: binary(types, "The file"),
       206: binary(types, "A byte range"),
-      400: json(StatusMessage, "Invalid input"),
-      404: json(StatusMessage, "File not found!"),
+      400: errorResponse(converterErrors, 400, "Invalid input"),
+      404: errorResponse(converterErrors, 404, "File not found!"),
       416: { description: "Range not satisfiable" },
     },
   });
@@ -203,7 +204,7 @@ const deleteRoute = <P extends string, N extends z.ZodType>(path: P, tags: strin
     request: body(FilenameRequest),
     responses: {
       200: json(Deleted, "Deleted"),
-      400: json(StatusMessage, "Invalid input"),
+      400: errorResponse(converterErrors, 400, "Invalid input"),
       404: json(notFound, notFoundText),
     },
   });
@@ -239,8 +240,8 @@ export const logs = createRoute({
   request: body(TableRequest),
   responses: {
     200: { description: "The log", content: { "text/plain": { schema: z.string() } } },
-    400: json(StatusMessage, "unknown table"),
-    401: json(StatusMessage, "Authentication required"),
+    400: errorResponse(converterErrors, 400, "unknown table"),
+    401: errorResponse(converterErrors, 401, "Authentication required"),
   },
 });
 
@@ -260,7 +261,7 @@ export const stats = createRoute({
   summary: "Global usage statistics of one service",
   description: "Counts successful conversions of all users.",
   request: body(TableRequest),
-  responses: { 200: json(StatsResponse, "Counts"), 400: json(StatusMessage, "unknown table") },
+  responses: { 200: json(StatsResponse, "Counts"), 400: errorResponse(converterErrors, 400, "unknown table") },
 });
 
 export type PingRoute = typeof ping;

@@ -1,8 +1,8 @@
 /**
- * One way to build routers: an `OpenAPIHono` whose validation hook and error handler speak the face's
- * documented error shape. Families call `createRouter(theirErrorFormat)`; `worker/app.ts` mounts them.
+ * The app's context types, and the two places a face's error format meets a request: the validation hook
+ * installed on each of its routes, and the error responder used by the app's `onError`.
  */
-import { OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import type { RouteConfig, RouteHandler, RouteHook } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AuthContext } from "../auth/context";
@@ -13,6 +13,8 @@ import { malformedJsonIssue, toValidationIssues, type ValidationTarget } from ".
 export interface AppVariables {
   requestId: string;
   auth: AuthContext | undefined;
+  /** The error format of the face whose route matched; set before anything else runs for that route. */
+  errorFormat: ErrorFormat | undefined;
 }
 
 export interface AppEnv {
@@ -43,16 +45,13 @@ export function respondError(c: Context<AppEnv>, format: ErrorFormat, err: unkno
   return c.json(body, status);
 }
 
-export function createRouter(format: ErrorFormat) {
-  const router = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issues = toValidationIssues(result.error, result.target as ValidationTarget, (result as { data?: unknown }).data);
-        const { status, body } = format.validation(issues);
-        return c.json(body, status);
-      }
-    },
-  });
-  router.onError((err, c) => respondError(c, format, err));
-  return router;
+/** The validation hook of a face's routes: zod failures become the face's validation error. */
+export function validationHook(format: ErrorFormat): RouteHook<RouteConfig, AppEnv> {
+  return (result, c) => {
+    if (!result.success) {
+      const issues = toValidationIssues(result.error, result.target as ValidationTarget, (result as { data?: unknown }).data);
+      const { status, body } = format.validation(issues);
+      return c.json(body, status);
+    }
+  };
 }

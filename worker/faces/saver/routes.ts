@@ -4,26 +4,10 @@
  * form keep working.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, saverErrors } from "../../lib/error-format";
 import { binary, json, jsonBody } from "../../lib/openapi";
 
 const tags = ["TikTok saver (seed 000)"];
-
-const HttpError = z
-  .object({ detail: z.string(), message: z.string() })
-  .openapi("SaverHttpError", { example: { detail: "File not found", message: "File not found" } });
-
-const ValidationError = z
-  .object({
-    message: z.literal("Validation Error"),
-    detail: z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })),
-  })
-  .openapi("SaverValidationError", {
-    example: { message: "Validation Error", detail: [{ loc: ["body", "url"], msg: "field required", type: "value_error.missing" }] },
-  });
-
-const InternalError = z
-  .object({ message: z.literal("Internal Server Error"), detail: z.string() })
-  .openapi("SaverInternalError", { example: { message: "Internal Server Error", detail: "Error: unexpected failure (request …)" } });
 
 export const DownloadRequest = z
   .object({
@@ -54,13 +38,16 @@ export const download = createRoute({
   request: jsonBody(DownloadRequest),
   responses: {
     200: json(DownloadResponse, "The stored files"),
-    400: json(HttpError, "URL missing, malformed or not a TikTok post"),
-    403: json(HttpError, "The post is private"),
-    404: json(HttpError, "The post does not exist, or its files were not found after download"),
-    413: json(HttpError, "The media exceeds the size limit"),
-    422: json(ValidationError, "Request body failed validation"),
-    500: json(InternalError.or(HttpError), "The download failed (`Failed to save the file`) or an unexpected error"),
-    504: json(HttpError, "The download did not finish in time; repeating the request joins the same download"),
+    ...errorResponses(saverErrors, {
+      400: "URL missing, malformed or not a TikTok post",
+      403: "The post is private",
+      404: "The post does not exist, or its files were not found after download",
+      413: "The media exceeds the size limit",
+      422: "Request body failed validation",
+      500: "The download failed (`Failed to save the file`) or an unexpected error",
+      502: "The source site could not be reached (`Could not reach www.tiktok.com`)",
+      504: "The download did not finish in time; repeating the request joins the same download",
+    }),
   },
 });
 
@@ -83,7 +70,7 @@ export const stream = createRoute({
     200: binary(["video/mp4", "image/jpeg", "application/octet-stream"], "The whole file"),
     206: binary(["video/mp4", "image/jpeg", "application/octet-stream"], "The requested byte range"),
     304: { description: "Not modified (If-None-Match)" },
-    404: json(HttpError, "No such file"),
+    ...errorResponses(saverErrors, { 404: "No such file" }),
     416: { description: "Range not satisfiable; Content-Range: bytes */SIZE" },
   },
 });

@@ -1,5 +1,5 @@
 import { AppError } from "../../lib/errors";
-import type { AppRouteHandler } from "../../lib/create-app";
+import type { AppRouteHandler } from "../../lib/app-context";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import type { DownloadRoute, StreamRoute } from "./routes";
