@@ -35,13 +35,27 @@ const removeRoute = createRoute({
   responses: { 200: json(z.object({ removed: z.string() }), "Removed") },
 });
 
+const socketRoute = createRoute({
+  method: "get",
+  path: "/test-clips/live/{job}",
+  request: { params: z.object({ job: z.string() }) },
+  responses: { 101: { description: "WebSocket upgrade handed over by the JobProgress Durable Object" } },
+});
+
 /** Registered first, with the parameter route: routing must still give `list` to the other face. */
 const clipFace = defineFace({
   name: "test-clips",
   errors: studioErrors,
   paths: ["/test-clips/"],
   cors: "default",
-  routes: [faceRoute(clipRoute, (c) => c.json({ face: "clips", filename: c.req.valid("param").filename }, 200), publicRoute("streaming"))],
+  routes: [
+    faceRoute(clipRoute, (c) => c.json({ face: "clips", filename: c.req.valid("param").filename }, 200), publicRoute("streaming")),
+    faceRoute(
+      socketRoute,
+      (c) => c.env.JOB_PROGRESS.get(c.env.JOB_PROGRESS.idFromName(c.req.valid("param").job)).fetch(c.req.raw),
+      publicRoute("streaming"),
+    ),
+  ],
 });
 const listFace = defineFace({
   name: "test-lists",
@@ -139,6 +153,16 @@ describe("the face registry", () => {
     expect(actual.headers.get("Access-Control-Expose-Headers")).toContain("Content-Range");
     const blob = await preflight("/internal/blobs/t/n", "GET", "https://player.example");
     expect(blob.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
+  it("should hand a Durable Object's WebSocket upgrade through the access check untouched", async () => {
+    // The 101 from a Durable Object has immutable headers: setting rate-limit headers on it would throw.
+    const res = await fetchFrom(withTestFaces, `/test-clips/live/job-${crypto.randomUUID()}`, { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(101);
+    const socket = res.webSocket;
+    expect(socket).toBeTruthy();
+    socket!.accept();
+    socket!.close(1000, "done");
   });
 
   it("should refuse two routes that claim the same method and template", () => {
