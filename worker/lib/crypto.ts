@@ -40,17 +40,6 @@ export async function hmac(secret: string, data: string | Uint8Array, hash: "SHA
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
 }
 
-/**
- * Constant-time comparison of two secrets or MACs. Lengths are compared first (length is not secret for
- * MACs of a fixed algorithm); the bytes are compared with the runtime's timingSafeEqual.
- */
-export function timingSafeEqualText(a: string, b: string): boolean {
-  const ab = encoder.encode(a);
-  const bb = encoder.encode(b);
-  if (ab.byteLength !== bb.byteLength) return false;
-  return crypto.subtle.timingSafeEqual(ab, bb);
-}
-
 export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   return crypto.subtle.timingSafeEqual(a, b);

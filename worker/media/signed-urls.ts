@@ -7,7 +7,6 @@
  *   GET  {PUBLIC_BASE_URL}/internal/blobs/{token}/{name}
  */
 import { z } from "zod";
-import { OUTPUT_NAME_PATTERN } from "../../protocol/transcoder";
 import { getConfig } from "../env";
 import { fromBase64Url, hmac, timingSafeEqualBytes, toBase64Url } from "../lib/crypto";
 
@@ -55,9 +54,6 @@ export async function verifyBlobGrant(secret: string, token: string, nowSeconds 
   if (grant.data.e < nowSeconds) return { ok: false, reason: "expired" };
   return { ok: true, grant: grant.data };
 }
-
-/** Object names inside a grant: the same alphabet the protocol allows for outputs (no `/`, no `..`). */
-export const isValidBlobName = (name: string) => OUTPUT_NAME_PATTERN.test(name) && !name.includes("..");
 
 export async function uploadUrlFor(env: Env, prefix: string, ttlSeconds: number, maxBytes: number): Promise<string> {
   const config = getConfig(env);

@@ -10,6 +10,7 @@ import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
 import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
+import { extensionOf, isPublicName } from "../../media/names";
 import { deleteName, findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
 import type { MediaService } from "../../sources/types";
@@ -47,8 +48,6 @@ export function slugifyTitle(title: string, fallback: string): string {
     .replace(/_+$/, "");
   return slug || fallback;
 }
-
-const extensionOf = (name: string) => name.slice(name.lastIndexOf(".") + 1).toLowerCase();
 
 interface ConvertInput {
   service: ConverterService;
@@ -147,11 +146,6 @@ export function convertTiktok(env: Env, userId: number | null, body: { url: stri
     },
   });
 }
-
-/** Plain names only: the name is looked up in D1, and anything path-like is refused before that. */
-const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
-
-const isPublicName = (filename: string) => PUBLIC_NAME.test(filename) && !filename.includes("..");
 
 /**
  * Files converted by a signed-in user belong to that user: only they can download or delete them, and to

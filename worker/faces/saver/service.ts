@@ -2,11 +2,11 @@
 import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
 import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
+import { extensionOf, isPublicName } from "../../media/names";
 import { findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
 
 export const SAVER_FAMILY = "saver";
-const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export interface SavedFile {
   name: string;
@@ -26,8 +26,6 @@ const SAVER_FAILURES: FailureWording = {
   timeout: "Download is taking longer than expected; repeat the request to get the result",
   fallback: [500, "Failed to save the file"],
 };
-
-const extensionOf = (outputName: string) => outputName.slice(outputName.lastIndexOf(".") + 1).toLowerCase();
 
 export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number | null): Promise<SavedFile[]> {
   if (!rawUrl.trim()) throw new AppError(400, "URL is required", "url.missing");
@@ -69,6 +67,6 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
 
 /** Look up a saver file by its public name; names outside the plain-file alphabet never match. */
 export async function findSavedFile(env: Env, filename: string): Promise<NamedFile | undefined> {
-  if (!PUBLIC_NAME.test(filename) || filename.includes("..")) return undefined;
+  if (!isPublicName(filename)) return undefined;
   return findNamedFile(env, SAVER_FAMILY, filename);
 }

@@ -2,7 +2,8 @@ import type { AppRouteHandler } from "../../lib/app-context";
 import { AppError } from "../../lib/errors";
 import { getConfig } from "../../env";
 import { serveFile } from "../../media/serve";
-import { isValidBlobName, verifyBlobGrant } from "../../media/signed-urls";
+import { isPublicName } from "../../media/names";
+import { verifyBlobGrant } from "../../media/signed-urls";
 import { putStream } from "../../media/store";
 import type * as R from "./routes";
 
@@ -10,7 +11,7 @@ export const blobPut: AppRouteHandler<R.BlobPutRoute> = async (c) => {
   const { token, name } = c.req.valid("param");
   const check = await verifyBlobGrant(getConfig(c.env).BLOB_SIGNING_SECRET, token);
   if (!check.ok || check.grant.m !== "PUT") throw new AppError(403, "upload not permitted");
-  if (!isValidBlobName(name) || (check.grant.n && check.grant.n !== name)) throw new AppError(400, "invalid object name");
+  if (!isPublicName(name) || (check.grant.n && check.grant.n !== name)) throw new AppError(400, "invalid object name");
   const body = c.req.raw.body;
   if (!body) throw new AppError(400, "empty body");
   const lengthHeader = c.req.header("Content-Length");
@@ -27,7 +28,7 @@ export const blobGet: AppRouteHandler<R.BlobGetRoute> = async (c) => {
   const { token, name } = c.req.valid("param");
   const check = await verifyBlobGrant(getConfig(c.env).BLOB_SIGNING_SECRET, token);
   if (!check.ok || check.grant.m !== "GET") throw new AppError(403, "read not permitted");
-  if (!isValidBlobName(name) || (check.grant.n && check.grant.n !== name)) throw new AppError(403, "read not permitted");
+  if (!isPublicName(name) || (check.grant.n && check.grant.n !== name)) throw new AppError(403, "read not permitted");
   const key = `${check.grant.p}/${name}`;
   const head = await c.env.MEDIA.head(key);
   if (!head) throw new AppError(404, "no such object");
