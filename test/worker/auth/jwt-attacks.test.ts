@@ -102,7 +102,10 @@ describe("JWT verification", () => {
     expect(await res.json()).toMatchObject({ status: "error", message: expect.any(String) });
   });
 
-  it(`should have tried ${attacks.length} attacks`, () => {
-    expect(attacks.length).toBeGreaterThanOrEqual(20);
+  // The attacks are built from these helpers with one thing changed: unchanged, they must pass, or the
+  // rejections above would prove nothing.
+  it("should accept a token built by the attacks' own helpers without a change", async () => {
+    const res = await call("/api/user_info", { headers: { Authorization: `Bearer ${await hs256(claims())}` } });
+    expect(res.status).toBe(200);
   });
 });

@@ -21,13 +21,9 @@ describe("cross-user access", () => {
       ["other user's API key", { "X-API-Key": otherKey }],
       ["anonymous", {}],
     ];
-    let attempts = 0;
-    let refused = 0;
-    const attempt = async (res: Response, notFound: unknown) => {
-      attempts++;
+    const expectRefused = async (res: Response, notFound: unknown) => {
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual(notFound);
-      refused++;
     };
 
     const notFound = {
@@ -39,8 +35,8 @@ describe("cross-user access", () => {
       const name = `${svc}_owned_ab12cd34.mp4`;
       const { key } = await seedNamedFile(env, { family: `converter.${svc}`, name, bytes: patternBytes(64), ownerUserId: owner.user.id });
       for (const [, headers] of intruders) {
-        await attempt(await postJson(`/api/${svc}/download`, { filename: name }, headers), notFound.download);
-        await attempt(await postJson(`/api/${svc}/delete`, { filename: name }, headers, "DELETE"), notFound.delete[svc]);
+        await expectRefused(await postJson(`/api/${svc}/download`, { filename: name }, headers), notFound.download);
+        await expectRefused(await postJson(`/api/${svc}/delete`, { filename: name }, headers, "DELETE"), notFound.delete[svc]);
       }
       expect(await env.MEDIA.head(key)).not.toBeNull();
       const mine = await postJson(`/api/${svc}/download`, { filename: name }, owner.auth);
@@ -48,31 +44,28 @@ describe("cross-user access", () => {
       await mine.arrayBuffer();
     }
 
-    // Logs: each caller sees only their own lines.
+    // Logs: each caller sees only their own lines; the owner's listing shows the line, so the check can fail.
     await getDb(env).insert(conversions).values({ service: "youtube", userId: owner.user.id, url: "https://www.youtube.com/watch?v=ownersecret", format: "mp4", filename: "owner_private.mp4", status: "success" });
+    const ownLogs = await postJson("/api/logs", { table: "youtube" }, owner.auth);
+    expect(ownLogs.status).toBe(200);
+    expect(await ownLogs.text()).toContain("owner_private.mp4");
     for (const headers of [other.auth, { "X-API-Key": otherKey }]) {
-      attempts++;
-      const text = await (await postJson("/api/logs", { table: "youtube" }, headers)).text();
-      expect(text).not.toContain("owner_private.mp4");
-      refused++;
+      const res = await postJson("/api/logs", { table: "youtube" }, headers);
+      expect(res.status).toBe(200);
+      expect(await res.text()).not.toContain("owner_private.mp4");
     }
 
     // Keys: the owner's key is invisible and irrevocable to the other user.
     const ownerKey = (await (await postJson("/api/keys", { name: "owner" }, owner.auth)).json()) as { id: string; prefix: string };
-    attempts++;
-    const listed = JSON.stringify(await (await call("/api/keys", { headers: other.auth })).json());
-    expect(listed).not.toContain(ownerKey.prefix);
-    refused++;
-    attempts++;
+    const othersListing = await call("/api/keys", { headers: other.auth });
+    expect(othersListing.status).toBe(200);
+    expect(JSON.stringify(await othersListing.json())).not.toContain(ownerKey.prefix);
     const revoke = await call(`/api/keys/${ownerKey.id}`, { method: "DELETE", headers: other.auth });
     expect(revoke.status).toBe(404);
     expect(await revoke.json()).toEqual({ status: "error", message: "API key not found." });
-    refused++;
-    expect((await call("/api/keys", { headers: owner.auth })).status).toBe(200);
-
-    console.log(`cross-user attempts: ${attempts}, refused: ${refused}`);
-    expect(refused).toBe(attempts);
-    expect(attempts).toBe(3 * 3 * 2 + 2 + 2);
+    const ownListing = await call("/api/keys", { headers: owner.auth });
+    expect(ownListing.status).toBe(200);
+    expect(JSON.stringify(await ownListing.json())).toContain(ownerKey.prefix);
   });
 
   it("should keep anonymous conversions reachable by name, as documented", async () => {
