@@ -17,8 +17,11 @@ const remote = process.argv.includes("--remote");
 const persistTo = process.argv.find((a) => a.startsWith("--persist-to="))?.slice("--persist-to=".length);
 const [command, ...rest] = args;
 
-const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
-const EMAIL = /^[^\s@'"\\]+@[^\s@'"\\]+\.[^\s@'"\\]+$/;
+// Names are checked for shape only: what keeps them out of the SQL is sqlString below. Usernames as login
+// accepts them (1-64 characters; accounts from before the platform may have any of them), no control characters.
+const USERNAME = /^[^\p{Cc}]{1,64}$/u;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const KEY_NAME = /^[^\p{Cc}]{1,100}$/u;
 // Same stored format as worker/auth/passwords.ts.
 const ITERATIONS = 100_000;
 
@@ -26,6 +29,22 @@ function hashPassword(password) {
   const salt = randomBytes(16);
   const hash = pbkdf2Sync(password.normalize("NFKC"), salt, ITERATIONS, 32, "sha256");
   return `pbkdf2-sha256$${ITERATIONS}$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+/**
+ * Every value goes into SQL through one of these two: `wrangler d1 execute --command` takes no bound
+ * parameters, so a string becomes a single-quoted literal with its quotes doubled (SQLite's only escape
+ * inside one), and a number must be a safe integer, so nothing else can reach the statement text.
+ */
+function sqlString(value) {
+  const text = String(value);
+  if (text.includes("\0")) throw new Error("values may not contain NUL characters");
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function sqlInteger(value) {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
 }
 
 function d1(sql) {
@@ -59,14 +78,14 @@ async function main() {
   switch (command) {
     case "create-admin": {
       const [username, email] = rest;
-      need(username && USERNAME.test(username), "usage: create-admin <username> <email>   (username: 3-32 of A-Z a-z 0-9 _ . -)");
+      need(username && USERNAME.test(username), "usage: create-admin <username> <email>   (username: 1-64 characters)");
       need(email && EMAIL.test(email), "a valid e-mail address is required");
       const password = await readPassword();
       need(password.length >= 12, "the admin password must have at least 12 characters");
-      const now = Date.now();
+      const now = sqlInteger(Date.now());
       const rows = d1(
         `INSERT INTO users (username, email, password_hash, status, role, created_at, approved_at) VALUES ` +
-          `('${username}', '${email.toLowerCase()}', '${hashPassword(password)}', 'active', 'admin', ${now}, ${now}) ` +
+          `(${sqlString(username)}, ${sqlString(email.toLowerCase())}, ${sqlString(hashPassword(password))}, 'active', 'admin', ${now}, ${now}) ` +
           `ON CONFLICT(username) DO UPDATE SET role = 'admin', status = 'active', password_hash = excluded.password_hash ` +
           `RETURNING id, username, role, status`,
       );
@@ -76,7 +95,9 @@ async function main() {
     case "approve": {
       const [username] = rest;
       need(username && USERNAME.test(username), "usage: approve <username>");
-      const rows = d1(`UPDATE users SET status = 'active', approved_at = ${Date.now()} WHERE username = '${username}' RETURNING id, username, status`);
+      const rows = d1(
+        `UPDATE users SET status = 'active', approved_at = ${sqlInteger(Date.now())} WHERE username = ${sqlString(username)} RETURNING id, username, status`,
+      );
       need(rows.length === 1, `no user named ${username}`);
       process.stdout.write(`approved: ${JSON.stringify(rows[0])}\n`);
       break;
@@ -91,14 +112,14 @@ async function main() {
       const [username, ...nameParts] = rest;
       const name = nameParts.join(" ").trim();
       need(username && USERNAME.test(username), "usage: create-key <username> <key name>");
-      need(/^[\w .:@-]{1,100}$/.test(name), "a key name of 1-100 letters, digits, spaces or . : @ - is required");
+      need(KEY_NAME.test(name), "a key name of 1-100 characters is required");
       // Same format and hash as worker/auth/api-keys.ts: shown once, only the SHA-256 is stored.
       const key = `mpk_${randomBytes(24).toString("base64url")}`;
       const hash = createHash("sha256").update(key).digest("hex");
       const rows = d1(
         `INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) ` +
-          `SELECT '${randomUUID()}', id, '${name}', '${key.slice(0, 12)}', '${hash}', ${Date.now()} FROM users ` +
-          `WHERE username = '${username}' AND status = 'active' RETURNING id, prefix`,
+          `SELECT ${sqlString(randomUUID())}, id, ${sqlString(name)}, ${sqlString(key.slice(0, 12))}, ${sqlString(hash)}, ${sqlInteger(Date.now())} FROM users ` +
+          `WHERE username = ${sqlString(username)} AND status = 'active' RETURNING id, prefix`,
       );
       need(rows.length === 1, `no active user named ${username}`);
       process.stdout.write(`API key for ${username} (shown once, store it now):\n${key}\n`);
