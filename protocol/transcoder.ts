@@ -1,17 +1,32 @@
 /**
  * The wire protocol between the Worker and the transcoder (Container in production, a Node process
- * locally). This is the only module both sides import: it holds request and message shapes, nothing
- * that runs. Keep it free of imports other than zod so the transcoder image can copy it alone.
+ * locally). This is the only module both sides import: it holds request and message shapes, the
+ * table of operations and the version rule, nothing with side effects. Keep it free of imports other
+ * than zod so the transcoder image can copy it alone.
  *
- * Flow of one operation:
- *   Worker ──POST /v1/<op> (JSON request)──▶ transcoder
+ * Flow of one operation (every row of TRANSCODER_OPERATIONS):
+ *   Worker ──POST /v1/<op> (JSON request, X-Protocol-Version)──▶ transcoder
  *   transcoder ──NDJSON lines (progress | output | done | error)──▶ Worker   (one response stream)
  *   transcoder ──PUT <output.uploadUrl>/<name>──▶ Worker (signed URL, streams into R2)
  * The transcoder never sees the database; it only reads signed or allowed URLs and writes to signed URLs.
  */
 import { z } from "zod";
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * `MAJOR.MINOR`. The minor part grows with additive changes (a new operation, a new optional field) that
+ * either side may ignore; a change the other side would misread bumps the major part, and the transcoder
+ * refuses a request whose major part differs from its own (`protocol.mismatch`), so a new Worker never
+ * talks to an old container image unnoticed, nor the other way round.
+ */
+export const PROTOCOL_VERSION = "1.0";
+/** Sent by the Worker on every operation request and by the transcoder on every response. */
+export const PROTOCOL_VERSION_HEADER = "X-Protocol-Version";
+
+/** The major part of a `MAJOR.MINOR` version, or undefined when the text is not one. */
+export const protocolMajor = (version: string | null | undefined): number | undefined => {
+  const match = /^(\d{1,6})\.\d{1,6}$/.exec(version?.trim() ?? "");
+  return match ? Number(match[1]) : undefined;
+};
 
 export const mediaServiceSchema = z.enum(["tiktok", "youtube", "instagram"]);
 export type MediaService = z.infer<typeof mediaServiceSchema>;
@@ -117,8 +132,10 @@ export const transcoderErrorCodeSchema = z.enum([
   "source.no_media", // post has nothing of the requested kind
   "source.too_large", // over output.maxBytes
   "source.blocked", // URL or redirect refused by the network guard
+  "source.unreachable", // the source's host did not resolve, refused the connection or never answered
   "input.invalid", // request failed validation, or a media file ffmpeg refuses
   "upload.failed", // the Worker refused or dropped an output upload
+  "protocol.mismatch", // the Worker and the transcoder speak different major protocol versions
   "timeout",
   "internal",
 ]);
@@ -142,9 +159,31 @@ export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
 export const NDJSON_CONTENT_TYPE = "application/x-ndjson";
 
-/** Paths of the transcoder's HTTP API. */
-export const TRANSCODER_PATHS = {
-  health: "/healthz",
-  fetch: "/v1/fetch",
-  probe: "/v1/probe",
+export const HEALTH_PATH = "/healthz";
+
+/** GET /healthz: 200 when ffmpeg and yt-dlp run, 503 (versions null) when one does not. */
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  ffmpeg: z.string().nullable(),
+  ytDlp: z.string().nullable(),
+  protocol: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+/**
+ * Every operation the transcoder runs: `POST <path>` with a JSON body that `request` accepts, answered
+ * by an NDJSON stream (see progressEventSchema) whose `done` line carries what `result` accepts. The
+ * transcoder's routes and the Worker's client are both built from this table: an operation is added
+ * here, implemented in containers/transcoder/src/ops/, and callable as `client.run("<name>", ...)`.
+ */
+export const TRANSCODER_OPERATIONS = {
+  fetch: { path: "/v1/fetch", request: fetchRequestSchema, result: fetchResultSchema },
+  probe: { path: "/v1/probe", request: probeRequestSchema, result: probeResultSchema },
 } as const;
+
+export type TranscoderOperation = keyof typeof TRANSCODER_OPERATIONS;
+/** What a caller sends (fields with defaults may be left out). */
+export type OperationRequest<Op extends TranscoderOperation> = z.input<(typeof TRANSCODER_OPERATIONS)[Op]["request"]>;
+/** What the transcoder works with once the request is validated (defaults applied). */
+export type ParsedOperationRequest<Op extends TranscoderOperation> = z.output<(typeof TRANSCODER_OPERATIONS)[Op]["request"]>;
+export type OperationResult<Op extends TranscoderOperation> = z.output<(typeof TRANSCODER_OPERATIONS)[Op]["result"]>;

@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveChildGroups } from "../../containers/transcoder/src/lib/spawn.ts";
-import { type Stack, fetchBody, runFetch, startStack, workDirEntries } from "./helpers/stack.ts";
+import { type Stack, fetchBody, postOperation, runFetch, startStack, workDirEntries } from "./helpers/stack.ts";
 
 /** Processes (any, not only ours) whose command line mentions `needle`: what an operator would see in ps. */
 const processesMentioning = async (needle: string): Promise<string[]> => {
@@ -37,13 +37,9 @@ describe("client disconnect", () => {
 
   it("should kill yt-dlp and remove the work dir when the client goes away mid-download", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${stack.transcoder.url}/v1/fetch`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      // "slow" spreads the 2 s clip over 8 s, so the download is surely running when we hang up.
-      body: JSON.stringify(fetchBody(stack, { service: "tiktok", url: `${stack.fixture.origin}/tiktok/@slow/video/1`, select: { kind: "video" } }, "/up/slow")),
-      signal: controller.signal,
-    });
+    // "slow" spreads the 2 s clip over 8 s, so the download is surely running when we hang up.
+    const body = fetchBody(stack, { service: "tiktok", url: `${stack.fixture.origin}/tiktok/@slow/video/1`, select: { kind: "video" } }, "/up/slow");
+    const res = await postOperation(stack, "fetch", body, { signal: controller.signal });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let seen = "";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { LookupAll } from "../../containers/transcoder/src/lib/net-guard.ts";
-import { type Stack, runFetch, startStack, workDirEntries } from "./helpers/stack.ts";
+import { type Stack, operationHeaders, postOperation, runFetch, startStack, workDirEntries } from "./helpers/stack.ts";
 
 // example.com must never be looked up for real (no internet in tests): answer with a public address.
 const lookup: LookupAll = async (host) => (host === "example.com" ? [{ address: "93.184.215.14", family: 4 }] : []);
@@ -71,7 +71,7 @@ describe("fetch failures", () => {
 
 describe("request validation", () => {
   const post = (body: string, contentType = "application/json") =>
-    fetch(`${stack.transcoder.url}/v1/fetch`, { method: "POST", headers: { "content-type": contentType }, body });
+    postOperation(stack, "fetch", body, { headers: operationHeaders({ "content-type": contentType }) });
 
   const valid = () => ({
     taskId: "t",

@@ -110,9 +110,9 @@ describe("checkUrl", () => {
     expect(connectTargets).toEqual([]);
   });
 
-  it("should report an unknown host as unavailable, not blocked", async () => {
+  it("should report an unknown host as unreachable (retryable, naming the host), not blocked", async () => {
     const verdict = await checkUrl("https://nowhere.example/", policy);
-    expect(!verdict.ok && verdict.error.code).toBe("source.unavailable");
+    expect(!verdict.ok && verdict.error).toMatchObject({ code: "source.unreachable", retryable: true, message: expect.stringContaining("could not reach nowhere.example") });
   });
 
   it("should allow listed origins only in the exact form listed", async () => {

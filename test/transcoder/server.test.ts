@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, fetchBody, startStack } from "./helpers/stack.ts";
+import { type Stack, fetchBody, operationHeaders, postOperation, startStack } from "./helpers/stack.ts";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -37,11 +37,12 @@ describe("bearer token (TRANSCODER_TOKEN)", () => {
   afterAll(() => secured?.close());
 
   const post = (authorization?: string) =>
-    fetch(`${secured.transcoder.url}/v1/fetch`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify(fetchBody(secured, { service: "tiktok", url: `${secured.fixture.origin}/tiktok/@gone/video/1`, select: { kind: "video" } }, "/up/auth")),
-    });
+    postOperation(
+      secured,
+      "fetch",
+      fetchBody(secured, { service: "tiktok", url: `${secured.fixture.origin}/tiktok/@gone/video/1`, select: { kind: "video" } }, "/up/auth"),
+      { headers: operationHeaders(authorization ? { authorization } : {}) },
+    );
 
   it.each([undefined, "Bearer wrong", "Basic czNjcmV0LXRva2Vu", "Bearer s3cret-token-and-more"])(
     "should answer 401 to Authorization %s",

@@ -54,7 +54,8 @@ export const runMediaFetchTask: TaskHandler = async ({ env, task, progress, sign
   const prefix = `tasks/${task.id}/a${task.attempts}`;
   const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS, config.MAX_MEDIA_BYTES);
   const client = transcoderFor(env);
-  const result = await client.fetchMedia(
+  const result = await client.run(
+    "fetch",
     {
       taskId: task.id,
       url: payload.fetchUrl,

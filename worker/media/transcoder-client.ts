@@ -5,19 +5,21 @@
  * Everything above the transport is identical, so local runs exercise the production code path.
  */
 import {
-  fetchResultSchema,
   NDJSON_CONTENT_TYPE,
-  probeResultSchema,
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_HEADER,
   progressEventSchema,
-  TRANSCODER_PATHS,
-  type FetchRequest,
-  type FetchResult,
-  type ProbeRequest,
-  type ProbeResult,
+  protocolMajor,
+  TRANSCODER_OPERATIONS,
+  transcoderErrorSchema,
+  type OperationRequest,
+  type OperationResult,
   type ProgressEvent,
+  type TranscoderOperation,
 } from "../../protocol/transcoder";
 import { getConfig } from "../env";
 import { TaskError } from "../tasks/errors";
+import { TRANSCODER_INSTANCES } from "./transcoder-instances";
 
 /** Sends one request to a transcoder instance. */
 export interface TranscoderTransport {
@@ -66,7 +68,7 @@ export function containerTransport(namespace: ContainerNamespaceLike, instances:
 export function transcoderTransportFor(env: Env): TranscoderTransport {
   const config = getConfig(env);
   if (config.TRANSCODER_URL) return httpTransport(config.TRANSCODER_URL, config.TRANSCODER_TOKEN);
-  return containerTransport(env.TRANSCODER, 4, config.TRANSCODER_TOKEN);
+  return containerTransport(env.TRANSCODER, TRANSCODER_INSTANCES, config.TRANSCODER_TOKEN);
 }
 
 /** Read an NDJSON body line by line without buffering more than one line. */
@@ -88,6 +90,24 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<st
   if (pending.trim()) yield pending.trim();
 }
 
+export type OperationEventHandler = (event: ProgressEvent) => Promise<void> | void;
+
+/** The task id, when the request carries one: it picks the container instance (see containerTransport). */
+function routingKey(request: object): string | undefined {
+  const value: unknown = "taskId" in request ? request.taskId : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A Worker and a transcoder that would misread each other: not retryable, one side must be redeployed. */
+function protocolMismatch(theirs: string | null, detail?: string): TaskError {
+  const them = theirs ? `protocol ${theirs}` : "no protocol version";
+  return new TaskError(
+    "protocol.mismatch",
+    `the Worker speaks transcoder protocol ${PROTOCOL_VERSION} but the transcoder answered with ${them}${detail ? `: ${detail}` : ""}`,
+    false,
+  );
+}
+
 export class TranscoderClient {
   readonly transport: TranscoderTransport;
 
@@ -96,34 +116,35 @@ export class TranscoderClient {
   }
 
   /**
-   * Run a fetch operation, reporting progress, and return its result. Every way the operation can end
-   * badly becomes a TaskError: the transcoder's own error line keeps its code and retryability; a refused
-   * connection or a stream that stops before its final line (the process died) is retryable.
+   * Run one operation of the protocol table, passing its progress and output lines to `onEvent`, and
+   * return its result, checked against the table's result schema. Every way the operation can end badly
+   * becomes a TaskError: the transcoder's own error line keeps its code and retryability; a refused
+   * connection or a stream that stops before its final line (the process died) is retryable; a
+   * transcoder speaking another major protocol version is not.
    */
-  async fetchMedia(request: FetchRequest, onEvent: (event: ProgressEvent) => Promise<void> | void, signal?: AbortSignal): Promise<FetchResult> {
-    const done = await this.runStreaming(TRANSCODER_PATHS.fetch, request, request.taskId, onEvent, signal);
-    const parsed = fetchResultSchema.safeParse(done);
-    if (!parsed.success) throw new TaskError("transcoder.protocol", "transcoder returned a malformed result", true);
-    return parsed.data;
-  }
-
-  async probe(request: ProbeRequest, signal?: AbortSignal): Promise<ProbeResult> {
-    const res = await this.send(TRANSCODER_PATHS.probe, request, undefined, signal);
-    const body: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? `probe failed (${res.status})`;
-      throw new TaskError("input.invalid", message, res.status >= 500);
-    }
-    const parsed = probeResultSchema.safeParse(body);
-    if (!parsed.success) throw new TaskError("transcoder.protocol", "transcoder returned a malformed probe", true);
-    return parsed.data;
+  async run<Op extends TranscoderOperation>(
+    op: Op,
+    request: OperationRequest<Op>,
+    onEvent: OperationEventHandler = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<OperationResult<Op>> {
+    const spec = TRANSCODER_OPERATIONS[op];
+    const res = await this.send(spec.path, request, routingKey(request), signal);
+    const done = await this.readStream(res, onEvent);
+    const parsed = spec.result.safeParse(done);
+    if (!parsed.success) throw new TaskError("transcoder.protocol", `transcoder returned a malformed ${op} result`, true);
+    return parsed.data as OperationResult<Op>;
   }
 
   private async send(path: string, body: unknown, taskId: string | undefined, signal?: AbortSignal): Promise<Response> {
     try {
       return await this.transport.send(path, {
         method: "POST",
-        headers: { "Content-Type": "application/json", ...(taskId ? { "X-Task-Id": taskId } : {}) },
+        headers: {
+          "Content-Type": "application/json",
+          [PROTOCOL_VERSION_HEADER]: PROTOCOL_VERSION,
+          ...(taskId ? { "X-Task-Id": taskId } : {}),
+        },
         body: JSON.stringify(body),
         signal,
       });
@@ -132,17 +153,18 @@ export class TranscoderClient {
     }
   }
 
-  private async runStreaming(
-    path: string,
-    body: unknown,
-    taskId: string,
-    onEvent: (event: ProgressEvent) => Promise<void> | void,
-    signal?: AbortSignal,
-  ): Promise<unknown> {
-    const res = await this.send(path, body, taskId, signal);
+  private async readStream(res: Response, onEvent: OperationEventHandler): Promise<unknown> {
+    const theirs = res.headers.get(PROTOCOL_VERSION_HEADER);
     if (!res.ok || !res.body) {
       const text = await res.text().catch(() => "");
+      const refusal = transcoderErrorSchema.safeParse(safeJson(text)?.error);
+      if (refusal.success && refusal.data.code === "protocol.mismatch") throw protocolMismatch(theirs, refusal.data.message);
       throw new TaskError("transcoder.rejected", `transcoder answered ${res.status}: ${text.slice(0, 500)}`, res.status >= 500);
+    }
+    // An image older than the version handshake runs the request without checking; its answer says so.
+    if (protocolMajor(theirs) !== protocolMajor(PROTOCOL_VERSION)) {
+      await res.body.cancel().catch(() => undefined);
+      throw protocolMismatch(theirs);
     }
     if (!(res.headers.get("Content-Type") ?? "").startsWith(NDJSON_CONTENT_TYPE)) {
       throw new TaskError("transcoder.protocol", "transcoder did not stream NDJSON", true);
@@ -169,6 +191,15 @@ export class TranscoderClient {
       throw new TaskError("transcoder.crashed", `transcoder stream broke: ${String(err)}`, true);
     }
     throw new TaskError("transcoder.crashed", "transcoder stream ended without a result", true);
+  }
+}
+
+function safeJson(text: string): { error?: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The transcoder's HTTP server: GET /healthz, POST /v1/fetch (NDJSON), POST /v1/probe (JSON).
- * Stateless: nothing survives a request except the cached tool versions.
+ * The transcoder's HTTP server: GET /healthz, and `POST /v1/<name>` for each operation in ops/index.ts
+ * (each answers NDJSON). Stateless: nothing survives a request except the cached tool versions.
  *
  * `node containers/transcoder/src/server.ts` listens on HOST:PORT (127.0.0.1:8788 by default);
  * tests create servers in-process with `startTranscoderServer(config)`.
@@ -8,22 +8,50 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { TRANSCODER_PATHS } from "../../../protocol/transcoder.ts";
+import {
+  HEALTH_PATH,
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_HEADER,
+  TRANSCODER_OPERATIONS,
+  type TranscoderError,
+  type TranscoderOperation,
+  protocolMajor,
+} from "../../../protocol/transcoder.ts";
 import type { AppContext } from "./app-context.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { sendJson } from "./lib/http-json.ts";
 import type { LookupAll } from "./lib/net-guard.ts";
+import { runOperation } from "./lib/run-operation.ts";
 import { killAllChildren } from "./lib/spawn.ts";
-import { handleFetch } from "./ops/fetch.ts";
 import { handleHealth } from "./ops/health.ts";
-import { handleProbe } from "./ops/probe.ts";
+import { OPERATIONS } from "./ops/index.ts";
 
 type Handler = (app: AppContext, req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
+const operationHandler =
+  <Op extends TranscoderOperation>(name: Op): Handler =>
+  (app, req, res) =>
+    runOperation(app, OPERATIONS[name], req, res);
+
+const OPERATION_NAMES = Object.keys(TRANSCODER_OPERATIONS) as TranscoderOperation[];
+
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
-  [TRANSCODER_PATHS.health]: { GET: handleHealth },
-  [TRANSCODER_PATHS.fetch]: { POST: handleFetch },
-  [TRANSCODER_PATHS.probe]: { POST: handleProbe },
+  [HEALTH_PATH]: { GET: handleHealth },
+  ...Object.fromEntries(OPERATION_NAMES.map((name) => [TRANSCODER_OPERATIONS[name].path, { POST: operationHandler(name) }])),
+};
+
+/**
+ * Refuses a request from a Worker that speaks another major protocol version (or does not say which):
+ * the request or its result would be misread, and retrying cannot help until one side is redeployed.
+ */
+const protocolMismatch = (given: string | undefined): TranscoderError | undefined => {
+  if (given !== undefined && protocolMajor(given) === protocolMajor(PROTOCOL_VERSION)) return undefined;
+  const theirs = given === undefined ? `sent no ${PROTOCOL_VERSION_HEADER} header` : `speaks ${given.slice(0, 20)}`;
+  return {
+    code: "protocol.mismatch",
+    message: `this transcoder speaks protocol ${PROTOCOL_VERSION} but the request ${theirs}: deploy the Worker and the container image together`,
+    retryable: false,
+  };
 };
 
 /** Compares digests, so neither the token's content nor its length leaks through timing. */
@@ -47,6 +75,8 @@ export const startTranscoderServer = async (config: Config, opts: ServerOptions 
   };
 
   const server = http.createServer((req, res) => {
+    // On every answer, errors included, so the Worker can tell which protocol answered it.
+    res.setHeader(PROTOCOL_VERSION_HEADER, PROTOCOL_VERSION);
     const pathname = new URL(req.url ?? "/", "http://transcoder").pathname;
     const methods = ROUTES[pathname];
     if (!methods) return sendJson(res, 404, { error: { code: "input.invalid", message: `no route ${pathname}`, retryable: false } });
@@ -55,10 +85,15 @@ export const startTranscoderServer = async (config: Config, opts: ServerOptions 
       res.setHeader("Allow", Object.keys(methods).join(", "));
       return sendJson(res, 405, { error: { code: "input.invalid", message: `${req.method} not allowed`, retryable: false } });
     }
-    // Health stays open for orchestration probes; operations need the Worker's token when one is set.
-    if (config.token && pathname !== TRANSCODER_PATHS.health && !bearerMatches(req.headers.authorization, config.token)) {
-      res.setHeader("WWW-Authenticate", "Bearer");
-      return sendJson(res, 401, { error: { code: "input.invalid", message: "missing or wrong bearer token", retryable: false } });
+    // Health stays open for orchestration probes; operations need the Worker's token when one is set,
+    // and a protocol version this transcoder can read.
+    if (pathname !== HEALTH_PATH) {
+      if (config.token && !bearerMatches(req.headers.authorization, config.token)) {
+        res.setHeader("WWW-Authenticate", "Bearer");
+        return sendJson(res, 401, { error: { code: "input.invalid", message: "missing or wrong bearer token", retryable: false } });
+      }
+      const mismatch = protocolMismatch(req.headers[PROTOCOL_VERSION_HEADER.toLowerCase()]?.toString());
+      if (mismatch) return sendJson(res, 409, { error: mismatch });
     }
     handler(app, req, res).catch((err: unknown) => {
       app.log(`${req.method} ${pathname}: ${(err as Error).stack ?? String(err)}`);

@@ -8,8 +8,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { ProgressEvent, FetchSelection, MediaService, OutputFile, TranscoderError } from "../../../protocol/transcoder.ts";
-import { progressEventSchema } from "../../../protocol/transcoder.ts";
+import type { ProgressEvent, FetchSelection, MediaService, OutputFile, TranscoderError, TranscoderOperation } from "../../../protocol/transcoder.ts";
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, TRANSCODER_OPERATIONS, progressEventSchema } from "../../../protocol/transcoder.ts";
 import { loadConfig } from "../../../containers/transcoder/src/config.ts";
 import { type TranscoderServer, startTranscoderServer } from "../../../containers/transcoder/src/server.ts";
 import type { LookupAll } from "../../../containers/transcoder/src/lib/net-guard.ts";
@@ -24,7 +24,15 @@ export type Stack = {
   close(): Promise<void>;
 };
 
-export const startStack = async (opts: { lookup?: LookupAll; operationTimeoutMs?: number; token?: string } = {}): Promise<Stack> => {
+export type StackOptions = {
+  lookup?: LookupAll;
+  operationTimeoutMs?: number;
+  token?: string;
+  /** Origins allowed besides the fixture server's (test mode lets them past the network guard). */
+  allowedOrigins?: string[];
+};
+
+export const startStack = async (opts: StackOptions = {}): Promise<Stack> => {
   const fixture = await startFixtureServer();
   const receiver = await startReceiver();
   const workDir = await mkdtemp(path.join(os.tmpdir(), "transcoder-test-"));
@@ -33,7 +41,7 @@ export const startStack = async (opts: { lookup?: LookupAll; operationTimeoutMs?
     HOST: "127.0.0.1",
     WORK_DIR: workDir,
     TRANSCODER_TEST_MODE: "1",
-    TRANSCODER_ALLOWED_ORIGINS: fixture.origin,
+    TRANSCODER_ALLOWED_ORIGINS: [fixture.origin, ...(opts.allowedOrigins ?? [])].join(","),
     ...(opts.operationTimeoutMs ? { TRANSCODER_OPERATION_TIMEOUT_MS: String(opts.operationTimeoutMs) } : {}),
     ...(opts.token ? { TRANSCODER_TOKEN: opts.token } : {}),
   });
@@ -78,20 +86,47 @@ export const fetchBody = (stack: Stack, call: FetchCall, uploadPath: string) => 
   output: { uploadUrl: `${stack.receiver.origin}${uploadPath}`, maxBytes: call.maxBytes ?? 500 * 1024 * 1024 },
 });
 
-/** Runs one fetch to the end and parses every NDJSON line against the protocol schema. */
-export const runFetch = async (stack: Stack, call: FetchCall): Promise<FetchOutcome> => {
-  const uploadPath = call.uploadPath ?? `/up/t${++sequence}`;
-  const res = await fetch(`${stack.transcoder.url}/v1/fetch`, {
+/** The headers the Worker's client sends with every operation request. */
+export const operationHeaders = (extra: Record<string, string> = {}): Record<string, string> => ({
+  "content-type": "application/json",
+  [PROTOCOL_VERSION_HEADER]: PROTOCOL_VERSION,
+  ...extra,
+});
+
+/** POSTs an operation request as the Worker does; a string body is sent as it is. */
+export const postOperation = (
+  stack: Stack,
+  op: TranscoderOperation,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Response> =>
+  fetch(`${stack.transcoder.url}${TRANSCODER_OPERATIONS[op].path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(fetchBody(stack, call, uploadPath)),
+    headers: init.headers ?? operationHeaders(),
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(init.signal ? { signal: init.signal } : {}),
   });
-  if (res.status !== 200) throw new Error(`fetch answered ${res.status}: ${await res.text()}`);
+
+/** Reads an operation's whole NDJSON answer, every line checked against the protocol schema. */
+export const readEvents = async (res: Response): Promise<ProgressEvent[]> => {
+  if (res.status !== 200) throw new Error(`operation answered ${res.status}: ${await res.text()}`);
   const text = await res.text();
-  const events = text
+  return text
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => progressEventSchema.parse(JSON.parse(l)));
+};
+
+/** The terminal line of an operation: its result, or its error. */
+export const terminal = (events: ProgressEvent[]): { result: unknown; error: TranscoderError | undefined } => {
+  const last = events.at(-1);
+  return { result: last?.type === "done" ? last.result : undefined, error: last?.type === "error" ? last.error : undefined };
+};
+
+/** Runs one fetch to the end and parses every NDJSON line against the protocol schema. */
+export const runFetch = async (stack: Stack, call: FetchCall): Promise<FetchOutcome> => {
+  const uploadPath = call.uploadPath ?? `/up/t${++sequence}`;
+  const events = await readEvents(await postOperation(stack, "fetch", fetchBody(stack, call, uploadPath)));
   const outputs = events.flatMap((e) => (e.type === "output" ? [e.output] : []));
   const doneEvent = events.find((e) => e.type === "done");
   const errorEvent = events.find((e) => e.type === "error");

@@ -10,13 +10,18 @@
 import http from "node:http";
 import net from "node:net";
 import type { TranscoderError } from "../../../../protocol/transcoder.ts";
-import { checkHost, checkUrl, type GuardPolicy, pinnedLookup } from "./net-guard.ts";
+import { checkHost, checkUrl, type GuardPolicy, pinnedLookup, unreachableError } from "./net-guard.ts";
 
 export type EgressProxy = {
   /** `http://127.0.0.1:<port>`, for yt-dlp `--proxy` and ffmpeg `-http_proxy`. */
   url: string;
   /** The first refusal, if any connection was refused: the operation then fails as `source.blocked`. */
   refusal(): TranscoderError | undefined;
+  /**
+   * The first target that could not be reached (`source.unreachable`, naming the host). yt-dlp and
+   * ffprobe only see the proxy's 502, so this is what lets the operation say which host failed.
+   */
+  unreachable(): TranscoderError | undefined;
   close(): Promise<void>;
 };
 
@@ -52,9 +57,11 @@ const parseAuthority = (authority: string): URL | undefined => {
 
 export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy> => {
   let firstRefusal: TranscoderError | undefined;
+  let firstUnreachable: TranscoderError | undefined;
   const sockets = new Set<net.Socket>();
   const record = (error: TranscoderError) => {
-    firstRefusal ??= error;
+    if (error.code === "source.blocked") firstRefusal ??= error;
+    if (error.code === "source.unreachable") firstUnreachable ??= error;
   };
 
   const server = http.createServer((req, res) => {
@@ -66,7 +73,7 @@ export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy
       }
       const verdict = await checkUrl(target, policy);
       if (!verdict.ok) {
-        if (verdict.error.code === "source.blocked") record(verdict.error);
+        record(verdict.error);
         res.writeHead(verdict.error.code === "source.blocked" ? 403 : 502, { "X-Egress-Refused": verdict.error.code });
         res.end(verdict.error.message);
         return;
@@ -82,11 +89,18 @@ export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy
         res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
         up.pipe(res);
       });
-      upstream.on("error", () => {
-        if (!res.headersSent) res.writeHead(502).end();
-        else res.destroy();
+      let clientGone = false;
+      upstream.on("error", (err: NodeJS.ErrnoException) => {
+        if (!res.headersSent) {
+          // Destroying the request because the client left also lands here: that is no failure to reach.
+          if (!clientGone) record(unreachableError(verdict.url.host, err.code ?? err.message));
+          res.writeHead(502).end();
+        } else res.destroy();
       });
-      res.on("close", () => upstream.destroy());
+      res.on("close", () => {
+        clientGone = true;
+        upstream.destroy();
+      });
       req.pipe(upstream);
     })();
   });
@@ -103,7 +117,7 @@ export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy
       }
       const verdict = await checkHost(target.hostname, target.origin, policy);
       if (!verdict.ok) {
-        if (verdict.error.code === "source.blocked") record(verdict.error);
+        record(verdict.error);
         client.end(`HTTP/1.1 ${verdict.error.code === "source.blocked" ? "403 Forbidden" : "502 Bad Gateway"}\r\n\r\n`);
         return;
       }
@@ -116,10 +130,14 @@ export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy
         sockets.delete(upstream);
         client.destroy();
       });
-      upstream.on("error", () => {
-        if (!client.destroyed) client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+      let connected = false;
+      upstream.on("error", (err: NodeJS.ErrnoException) => {
+        if (client.destroyed) return;
+        if (!connected) record(unreachableError(target.host, err.code ?? err.message));
+        client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
       });
       upstream.on("connect", () => {
+        connected = true;
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         if (head.length) upstream.write(head);
         upstream.pipe(client);
@@ -142,6 +160,7 @@ export const startEgressProxy = async (policy: GuardPolicy): Promise<EgressProxy
   return {
     url: `http://127.0.0.1:${port}`,
     refusal: () => firstRefusal,
+    unreachable: () => firstUnreachable,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import { type GuardPolicy, checkUrl, pinnedLookup } from "./net-guard.ts";
+import { type GuardPolicy, checkUrl, pinnedLookup, unreachableError } from "./net-guard.ts";
 import { type Failure, type Result, fail, ok } from "./result.ts";
 
 export type FetchContext = {
@@ -45,14 +45,16 @@ const requestOnce = (url: URL, addresses: Parameters<typeof pinnedLookup>[0] | u
       agent: false,
       ...(addresses ? { lookup: pinnedLookup(addresses) } : {}),
     });
+    // Until a response arrives, every failure means the host was not reached: a refused connection, a
+    // reset before any answer, or silence (the first settlement wins; the destroy's own error is moot).
     req.setTimeout(ctx.socketTimeoutMs, () => {
+      resolve({ ok: false, error: unreachableError(url.host, `no answer within ${ctx.socketTimeoutMs} ms`) });
       req.destroy();
-      resolve(fail("timeout", `no answer from ${url.host} within ${ctx.socketTimeoutMs} ms`));
     });
     req.on("response", (res) => resolve(ok(res)));
     req.on("error", (err: NodeJS.ErrnoException) => {
       if (ctx.signal.aborted) resolve(fail("internal", "aborted", false));
-      else resolve(fail("source.unavailable", `cannot reach ${url.host}: ${err.code ?? err.message}`, true));
+      else resolve({ ok: false, error: unreachableError(url.host, err.code ?? err.message) });
     });
     req.end();
   });

@@ -128,6 +128,17 @@ export const blockedAddressReason = (ip: string): string | undefined => {
   return undefined;
 };
 
+/**
+ * A source the transcoder could not connect to: its name did not resolve, the connection was refused,
+ * or nothing answered. Retryable: the hosts an operation may reach are the services' own (the Worker
+ * checked them), so a failure to reach one says more about the network than about the post.
+ */
+export const unreachableError = (host: string, cause: string | undefined): TranscoderError => ({
+  code: "source.unreachable",
+  message: `could not reach ${host}${cause ? ` (${cause})` : ""}`.slice(0, 2000),
+  retryable: true,
+});
+
 const refuse = (message: string): { ok: false; error: TranscoderError } => ({
   ok: false,
   error: { code: "source.blocked", message: message.slice(0, 2000), retryable: false },
@@ -159,15 +170,7 @@ export const checkHost = async (hostname: string, origin: string, policy: GuardP
     addresses = await (policy.lookup ?? systemLookupAll)(host);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      error: {
-        code: "source.unavailable",
-        message: `cannot resolve ${host}${code ? ` (${code})` : ""}`,
-        // A missing name rarely comes back, a resolver hiccup often does.
-        retryable: code !== "ENOTFOUND",
-      },
-    };
+    return { ok: false, error: unreachableError(host, `name does not resolve${code ? `, ${code}` : ""}`) };
   }
   if (addresses.length === 0) return refuse(`host ${host} has no addresses`);
   for (const a of addresses) {

@@ -1,34 +1,22 @@
 /**
- * POST /v1/fetch: resolve a post, produce the selected items, optionally zip them, upload everything
- * to the Worker, and report as NDJSON: progress lines, one `output` line per uploaded file, then
- * exactly one `done` or `error` line.
+ * The `fetch` operation (POST /v1/fetch): resolve a post, produce the selected items, optionally zip
+ * them, upload everything to the Worker, reporting progress lines and one `output` line per uploaded
+ * file. Validation, the stream, the work dir, the egress proxy and the terminal line are runOperation's.
  *
  * All outputs are produced before the first upload, so a post that fails half way leaves nothing
  * behind in the Worker's store.
  */
 import { mkdir, stat } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import {
-  type FetchRequest,
-  type FetchResult,
-  type OutputFile,
-  type TranscoderError,
-  fetchRequestSchema,
-} from "../../../../protocol/transcoder.ts";
-import type { AppContext } from "../app-context.ts";
-import { type EgressProxy, startEgressProxy } from "../lib/egress-proxy.ts";
+import type { FetchResult, OutputFile } from "../../../../protocol/transcoder.ts";
 import { ffprobe } from "../lib/ffprobe.ts";
 import type { FetchContext } from "../lib/guarded-fetch.ts";
-import { readJsonBody, sendJson, validationError } from "../lib/http-json.ts";
 import { contentTypeFor } from "../lib/media-types.ts";
-import { type NdjsonStream, openNdjson } from "../lib/ndjson.ts";
-import { checkUrl, type GuardPolicy } from "../lib/net-guard.ts";
-import { type OperationSignal, startOperationSignal } from "../lib/operation-signal.ts";
+import { checkUrl } from "../lib/net-guard.ts";
 import { type ProducedFile, produceItem, selectItems } from "../lib/produce-item.ts";
 import { type Result, fail, ok } from "../lib/result.ts";
+import { type OperationContext, defineOperation } from "../lib/run-operation.ts";
 import { uploadFile } from "../lib/upload.ts";
-import { type WorkDir, createWorkDir } from "../lib/work-dir.ts";
 import type { YtDlpContext } from "../lib/ytdlp.ts";
 import { writeStoredZip } from "../lib/zip.ts";
 import { resolvePost } from "../resolvers/index.ts";
@@ -59,29 +47,17 @@ const describe = async (file: FinishedFile, ffprobePath: string, signal: AbortSi
   return out;
 };
 
-type FetchRun = {
-  request: FetchRequest;
-  stream: NdjsonStream;
-  app: AppContext;
-  policy: GuardPolicy;
-  signal: AbortSignal;
-  dir: string;
-  proxyUrl: string;
-  deadline: number;
-};
-
-const runFetch = async (run: FetchRun): Promise<Result<FetchResult>> => {
-  const { request, stream, app, signal, dir } = run;
-  const { config } = app;
+const run = async (ctx: OperationContext<"fetch">): Promise<Result<FetchResult>> => {
+  const { request, stream, config, signal, dir } = ctx;
   const { select, output } = request;
 
-  const verdict = await checkUrl(request.url, run.policy);
+  const verdict = await checkUrl(request.url, ctx.policy);
   if (!verdict.ok) return verdict;
 
   stream.progress("resolve", 0);
-  const fetchCtx: FetchContext = { policy: run.policy, signal, socketTimeoutMs: config.socketTimeoutSeconds * 1000 };
-  const ytDlp: YtDlpContext = { config, signal, proxyUrl: run.proxyUrl, workDir: dir };
-  const post = await resolvePost(request.service, verdict.url, { selection: select, fetch: fetchCtx, ytDlp }, run.policy.allowedOrigins);
+  const fetchCtx: FetchContext = { policy: ctx.policy, signal, socketTimeoutMs: config.socketTimeoutSeconds * 1000 };
+  const ytDlp: YtDlpContext = { config, signal, proxyUrl: ctx.proxyUrl, workDir: dir };
+  const post = await resolvePost(request.service, verdict.url, { selection: select, fetch: fetchCtx, ytDlp }, ctx.policy.allowedOrigins);
   if (!post.ok) return post;
   stream.progress("resolve", 100);
 
@@ -101,7 +77,7 @@ const runFetch = async (run: FetchRun): Promise<Result<FetchResult>> => {
       dir,
       ytDlp,
       fetch: fetchCtx,
-      deadline: run.deadline,
+      deadline: ctx.deadline,
       onDownload: (f) => stream.progress("download", ((position + f) / items.length) * 100),
       onConvert: (f) => stream.progress("convert", ((position + f) / items.length) * 100),
     });
@@ -155,49 +131,9 @@ const runFetch = async (run: FetchRun): Promise<Result<FetchResult>> => {
   });
 };
 
-/** The error to report: a guard refusal anywhere explains the failure better than its symptom. */
-const finalError = (error: TranscoderError, refusal: TranscoderError | undefined, op: OperationSignal): TranscoderError => {
-  if (op.reason() === "timeout") return { code: "timeout", message: "the operation ran out of time", retryable: true };
-  if (op.reason() === "shutdown") return { code: "internal", message: "the transcoder is shutting down", retryable: true };
-  return refusal ?? error;
-};
-
-export const handleFetch = async (app: AppContext, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-  const body = await readJsonBody(req);
-  if (!body.ok) return sendJson(res, 400, { error: body.error });
-  const parsed = fetchRequestSchema.safeParse(body.value);
-  if (!parsed.success) return sendJson(res, 400, { error: validationError(parsed.error) });
-  const request = parsed.data;
-
-  const op = startOperationSignal(res, app.shutdown, app.config.operationTimeoutMs);
-  const stream = openNdjson(res);
-  const policy: GuardPolicy = { allowedOrigins: app.config.allowedOrigins, ...(app.lookup ? { lookup: app.lookup } : {}) };
-  let work: WorkDir | undefined;
-  let proxy: EgressProxy | undefined;
-  let outcome: Result<FetchResult>;
-  try {
-    work = await createWorkDir(app.config.workDir, request.taskId);
-    proxy = await startEgressProxy(policy);
-    outcome = await runFetch({
-      request,
-      stream,
-      app,
-      policy,
-      signal: op.signal,
-      dir: work.path,
-      proxyUrl: proxy.url,
-      deadline: Date.now() + app.config.operationTimeoutMs,
-    });
-  } catch (err) {
-    app.log(`fetch ${request.taskId} failed: ${(err as Error).stack ?? String(err)}`);
-    outcome = fail("internal", `internal error: ${(err as Error).message}`);
-  }
-  // Clean up before the terminal line: when the Worker reads `done`, nothing of the operation is left.
-  const refusal = proxy?.refusal();
-  op.dispose();
-  await proxy?.close();
-  await work?.remove().catch((err: unknown) => app.log(`cannot remove ${work?.path}: ${String(err)}`));
-  if (outcome.ok) stream.done(outcome.value);
-  else stream.error(finalError(outcome.error, refusal, op));
-  if (!res.writableEnded) res.end();
-};
+export const fetchOperation = defineOperation({
+  name: "fetch",
+  timeoutMs: (config) => config.operationTimeoutMs,
+  label: (request) => request.taskId,
+  run,
+});

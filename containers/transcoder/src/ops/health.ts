@@ -1,8 +1,10 @@
 /**
- * GET /healthz: the tool versions prove ffmpeg and yt-dlp are installed and runnable. They are looked
- * up once: a health check polled every few seconds should not spawn two processes each time.
+ * GET /healthz: the tool versions prove ffmpeg and yt-dlp are installed and runnable, and `protocol`
+ * says which protocol version this image speaks. The tool versions are looked up once: a health
+ * check polled every few seconds should not spawn two processes each time.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Health, PROTOCOL_VERSION } from "../../../../protocol/transcoder.ts";
 import type { AppContext } from "../app-context.ts";
 import { ffmpegVersion } from "../lib/ffmpeg.ts";
 import { sendJson } from "../lib/http-json.ts";
@@ -29,6 +31,7 @@ const versions = (app: AppContext): Promise<Versions> => {
 
 export const handleHealth = async (app: AppContext, _req: IncomingMessage, res: ServerResponse): Promise<void> => {
   const v = await versions(app);
-  if (v.ffmpeg && v.ytDlp) return sendJson(res, 200, { ok: true, ffmpeg: v.ffmpeg, ytDlp: v.ytDlp });
-  return sendJson(res, 503, { ok: false, ffmpeg: v.ffmpeg ?? null, ytDlp: v.ytDlp ?? null });
+  const ok = Boolean(v.ffmpeg && v.ytDlp);
+  const health: Health = { ok, ffmpeg: v.ffmpeg ?? null, ytDlp: v.ytDlp ?? null, protocol: PROTOCOL_VERSION };
+  return sendJson(res, ok ? 200 : 503, health);
 };
