@@ -5,6 +5,23 @@
  */
 import { z } from "zod";
 
+/**
+ * Bindings `wrangler types` cannot generate: wrangler.toml's `[secrets] required` declares only required
+ * secrets, and these two may be absent. Read them through getConfig, which validates them.
+ */
+interface OptionalBindings {
+  /** Shared secret the Worker sends to the transcoder (defence in depth behind the Container binding). */
+  TRANSCODER_TOKEN?: string;
+  /** Test mode only (APP_ENV=test): canonical media URLs are fetched from this local fixture origin. */
+  SOURCE_FIXTURE_ORIGIN?: string;
+}
+declare global {
+  interface Env extends OptionalBindings {}
+  namespace Cloudflare {
+    interface Env extends OptionalBindings {}
+  }
+}
+
 const seconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 /** A rate or burst: a whole number of requests, at least 1 ("abc", "0" or "-5" is a misconfiguration). */
 const requests = (fallback: number) => z.coerce.number().int().positive().default(fallback);

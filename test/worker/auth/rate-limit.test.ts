@@ -10,7 +10,7 @@ function withVars(vars: Record<string, string>): Env {
   return { ...env, ...vars } as Env;
 }
 
-function postDownload(target: Env, headers: Record<string, string>): Promise<Response> {
+async function postDownload(target: Env, headers: Record<string, string>): Promise<Response> {
   const request = new Request(`${BASE}/download`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
