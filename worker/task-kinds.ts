@@ -6,5 +6,5 @@ import { MEDIA_FETCH_KIND, runMediaFetchTask } from "./media/fetch-media";
 import { registerTaskKind } from "./tasks/registry";
 
 export function registerTaskKinds(): void {
-  registerTaskKind(MEDIA_FETCH_KIND, runMediaFetchTask);
+  registerTaskKind(MEDIA_FETCH_KIND, { run: runMediaFetchTask });
 }

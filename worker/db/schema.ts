@@ -7,7 +7,7 @@
  * and exact.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -102,16 +102,22 @@ export const fileNames = sqliteTable(
 
 // ───────────────────────────── task engine ─────────────────────────────
 
-export const TASK_STATUSES = ["queued", "running", "succeeded", "dead", "expired"] as const;
+export const TASK_STATUSES = ["queued", "running", "waiting", "succeeded", "dead", "expired", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**
  * Every slow thing is a task. Queue messages only wake consumers; the row is the truth.
  * - queued:    ready when run_after <= now; claimed highest priority first
  * - running:   leased until lease_until by lease_token; a lapsed lease is requeued by cron
+ * - waiting:   the run spawned children and ended; queued again when the last child settles
  * - succeeded: result holds the outcome (this is also the download cache, keyed by idempotency_key)
  * - dead:      retries exhausted or a permanent error; error_code / error_message kept
  * - expired:   succeeded, but its output files were collected; the next identical submission reruns it
+ * - cancelled: cancelTask stopped it (a running one at its next heartbeat)
+ *
+ * A child (parent_id set) settles when it reaches succeeded, dead or cancelled. `counted_in_parent` is
+ * flipped in the same D1 batch that adds the child to its parent's counters, so a child is counted once
+ * however often its transition is replayed.
  */
 export const tasks = sqliteTable(
   "tasks",
@@ -128,9 +134,19 @@ export const tasks = sqliteTable(
     idempotencyKey: text("idempotency_key"),
     payload: text("payload", { mode: "json" }).notNull(),
     result: text("result", { mode: "json" }),
+    /** Results of completed steps of a multi-step run, by step name; kept across attempts. */
+    steps: text("steps", { mode: "json" }).$type<Record<string, unknown>>(),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     ownerUserId: integer("owner_user_id"),
+    parentId: text("parent_id"),
+    childrenTotal: integer("children_total").notNull().default(0),
+    childrenSucceeded: integer("children_succeeded").notNull().default(0),
+    childrenFailed: integer("children_failed").notNull().default(0),
+    childrenCancelled: integer("children_cancelled").notNull().default(0),
+    countedInParent: integer("counted_in_parent", { mode: "boolean" }).notNull().default(false),
+    /** Set by cancelTask on a running task; its runner sees it at the next heartbeat and stops. */
+    cancelRequested: integer("cancel_requested", { mode: "boolean" }).notNull().default(false),
     runAfter: integer("run_after", { mode: "timestamp_ms" }).notNull(),
     leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
     leaseToken: text("lease_token"),
@@ -142,7 +158,29 @@ export const tasks = sqliteTable(
     uniqueIndex("tasks_idempotency_unique").on(t.idempotencyKey),
     index("tasks_ready_idx").on(t.status, t.priority, t.runAfter),
     index("tasks_lease_idx").on(t.status, t.leaseUntil),
+    index("tasks_parent_idx").on(t.parentId, t.status),
+    // Only children not yet counted: what the recovery sweep scans stays as small as the live fan-out.
+    index("tasks_uncounted_children_idx")
+      .on(t.parentId)
+      .where(sql`${t.parentId} IS NOT NULL AND ${t.countedInParent} = 0`),
   ],
+);
+
+/**
+ * Who hears about a task: each row sends the task's progress events to one JobProgress channel. Tasks are
+ * shared between requests and jobs (the download cache), so every requester watches; `owner_user_id` and
+ * `family` only record the first one.
+ */
+export const taskWatchers = sqliteTable(
+  "task_watchers",
+  {
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.channel] })],
 );
 
 // ───────────────────────────── converter (seed 001) ─────────────────────────────
@@ -172,4 +210,5 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
 export type FileNameRow = typeof fileNames.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
+export type TaskWatcherRow = typeof taskWatchers.$inferSelect;
 export type ConversionRow = typeof conversions.$inferSelect;

@@ -1,14 +1,36 @@
 /**
- * Live progress of one job, fanned out over WebSockets with the hibernation API (idle sockets cost
- * nothing). Publishers call `publish(state)`; a client that connects late first receives the current state.
+ * Live progress of one channel (a task's own `task:<id>`, or a channel that watches tasks), fanned out over
+ * WebSockets with the hibernation API (idle sockets cost nothing). Publishers call `publish(event)`; a
+ * client that connects late first receives the current state; a caller that must wait for the outcome
+ * awaits `waitForFinal` instead of polling.
  */
 import { DurableObject } from "cloudflare:workers";
+import { progressEventSchema, type ProgressEvent } from "./progress-event";
+
+interface Waiter {
+  finalOnly: boolean;
+  resolve(event: ProgressEvent | null): void;
+}
+
+/** The last event kept per task: publishes can arrive out of order (a heartbeat racing the completion). */
+interface TaskMark {
+  at: number;
+  final: boolean;
+}
 
 export class JobProgress extends DurableObject<Env> {
-  /** Store and broadcast the latest state; returns how many sockets received it. */
-  async publish(state: Record<string, unknown>): Promise<number> {
-    const message = JSON.stringify(state);
-    await this.ctx.storage.put("state", message);
+  /** In memory only: a pending RPC keeps the object alive, so waiters never outlive their instance. */
+  private readonly waiters = new Set<Waiter>();
+
+  /** Store and broadcast an event; returns how many sockets received it (0 when it was stale and dropped). */
+  async publish(input: ProgressEvent): Promise<number> {
+    const event = progressEventSchema.parse(input);
+    const markKey = `task:${event.taskId}`;
+    const mark = await this.ctx.storage.get<TaskMark>(markKey);
+    if (mark && (event.at < mark.at || (event.at === mark.at && mark.final && !event.final))) return 0;
+    await this.ctx.storage.put({ [markKey]: { at: event.at, final: event.final } satisfies TaskMark, state: JSON.stringify(event) });
+
+    const message = JSON.stringify(event);
     let delivered = 0;
     for (const socket of this.ctx.getWebSockets()) {
       try {
@@ -18,15 +40,49 @@ export class JobProgress extends DurableObject<Env> {
         // A socket closing concurrently; the close handler cleans it up.
       }
     }
-    if (state.final === true) {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.finalOnly && !event.final) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve(event);
+    }
+    if (event.final) {
       for (const socket of this.ctx.getWebSockets()) socket.close(1000, "job finished");
     }
     return delivered;
   }
 
-  async current(): Promise<Record<string, unknown> | null> {
+  async current(): Promise<ProgressEvent | null> {
     const text = await this.ctx.storage.get<string>("state");
-    return text ? (JSON.parse(text) as Record<string, unknown>) : null;
+    return text ? progressEventSchema.parse(JSON.parse(text)) : null;
+  }
+
+  /** The final event: at once when the stored state already is final, else when one is published; null on timeout. */
+  async waitForFinal(timeoutMs: number): Promise<ProgressEvent | null> {
+    const state = await this.current();
+    if (state?.final) return state;
+    return this.wait(true, timeoutMs);
+  }
+
+  /** The next event published after this call; null on timeout. */
+  async waitForNext(timeoutMs: number): Promise<ProgressEvent | null> {
+    return this.wait(false, timeoutMs);
+  }
+
+  private wait(finalOnly: boolean, timeoutMs: number): Promise<ProgressEvent | null> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        finalOnly,
+        resolve: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(null);
+      }, Math.max(0, timeoutMs));
+      this.waiters.add(waiter);
+    });
   }
 
   override async fetch(request: Request): Promise<Response> {

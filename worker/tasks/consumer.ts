@@ -4,9 +4,10 @@
  * redelivered message can never run a task twice.
  */
 import type { TaskRow } from "../db/schema";
-import { claimNextTask, completeTask, failTask, heartbeat, recoverStalledTasks, type TaskWakeMessage } from "./engine";
+import { spawnChildren } from "./children";
+import { claimNextTask, completeRun, failTask, recoverStalledTasks, renewLease, saveStep, waitForChildrenOf, type TaskWakeMessage } from "./engine";
 import { TaskError, toTaskError } from "./errors";
-import { getTaskHandler } from "./registry";
+import { getTaskKind, WaitForChildren, type TaskRunContext } from "./registry";
 
 /** Progress writes are throttled: D1 is not a progress bar. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -14,7 +15,7 @@ const PROGRESS_INTERVAL_MS = 1000;
 export interface RunOutcome {
   taskId: string;
   kind: string;
-  status: "succeeded" | "queued" | "dead" | "expired" | "running" | "lost";
+  status: "succeeded" | "queued" | "waiting" | "dead" | "expired" | "cancelled" | "running" | "lost";
 }
 
 /** Claim and run one task. Returns undefined when nothing was ready. */
@@ -25,32 +26,51 @@ export async function runNextTask(env: Env): Promise<RunOutcome | undefined> {
 }
 
 export async function runClaimedTask(env: Env, task: TaskRow): Promise<RunOutcome> {
-  const handler = getTaskHandler(task.kind);
-  const outcome = (status: RunOutcome["status"]): RunOutcome => ({ taskId: task.id, kind: task.kind, status });
-  if (!handler) {
-    const status = await failTask(env, task, new TaskError("task.unknown_kind", `no handler for task kind ${task.kind}`, false));
-    return outcome(status === "dead" ? "dead" : "lost");
+  const definition = getTaskKind(task.kind);
+  const outcome = (status: RunOutcome["status"] | undefined): RunOutcome => ({ taskId: task.id, kind: task.kind, status: status ?? "lost" });
+  if (!definition) {
+    return outcome(await failTask(env, task, new TaskError("task.unknown_kind", `no handler for task kind ${task.kind}`, false)));
   }
 
   const controller = new AbortController();
+  const stop = (error: TaskError) => {
+    if (!controller.signal.aborted) controller.abort(error);
+  };
   let lastBeat = 0;
-  const progress = async (percent: number, stage?: string) => {
-    const now = Date.now();
-    if (now - lastBeat < PROGRESS_INTERVAL_MS) return;
-    lastBeat = now;
-    const stillOurs = await heartbeat(env, task, percent, stage, now);
-    if (!stillOurs) controller.abort(new TaskError("lease.lost", "lease lost to another runner", false));
+  const steps: Record<string, unknown> = { ...(task.steps ?? {}) };
+  const ctx: TaskRunContext = {
+    env,
+    task,
+    signal: controller.signal,
+    steps,
+    async progress(percent, stage) {
+      const now = Date.now();
+      if (now - lastBeat < PROGRESS_INTERVAL_MS) return;
+      lastBeat = now;
+      const lease = await renewLease(env, task, percent, stage, now);
+      if (!lease.held) stop(new TaskError("lease.lost", "lease lost to another runner", false));
+      else if (lease.cancelRequested) stop(new TaskError("task.cancelled", "the task was cancelled", false));
+    },
+    async saveStep(name, result) {
+      if (!(await saveStep(env, task, name, result))) {
+        stop(new TaskError("lease.lost", "lease lost to another runner", false));
+        throw controller.signal.reason;
+      }
+      steps[name] = result;
+    },
+    spawnChildren: (children) => spawnChildren(env, task, children),
+    waitForChildren: () => new WaitForChildren(),
   };
 
   try {
-    const result = await handler({ env, task, progress, signal: controller.signal });
-    const done = await completeTask(env, task, result);
-    return outcome(done ? "succeeded" : "lost");
+    const result = await definition.run(ctx);
+    if (result instanceof WaitForChildren) return outcome(await waitForChildrenOf(env, task));
+    return outcome(await completeRun(env, task, result));
   } catch (err) {
     const error = toTaskError(err);
     console.warn(JSON.stringify({ level: "warn", event: "task.failed", taskId: task.id, kind: task.kind, attempt: task.attempts, code: error.code, message: error.message }));
-    const status = await failTask(env, task, error);
-    return outcome(status ?? "lost");
+    // A cancelled run ends `cancelled` (failTask sees the request on the row), never retried or dead.
+    return outcome(await failTask(env, task, error));
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * Guarantees, and how they are kept:
  * - One task per idempotency key: a UNIQUE index and INSERT … ON CONFLICT DO NOTHING, so concurrent
- *   identical submissions converge on one row.
+ *   identical submissions converge on one row; a higher-priority submission raises a queued task's priority.
  * - One runner at a time: claiming is a single UPDATE … WHERE id = (SELECT … LIMIT 1) AND status='queued',
  *   atomic in SQLite; the runner holds a lease token and every later write checks it, so a runner whose
  *   lease lapsed cannot overwrite the result of the runner that took over.
@@ -11,19 +11,28 @@
  * - Retries with exponential backoff; when attempts run out the task is `dead` with its error kept.
  * - A runner that vanished (Worker evicted, transcoder killed with the connection) leaves a lease that
  *   expires; cron requeues it (`recoverStalledTasks`).
+ * - A child's terminal transition and its parent's counters commit in one D1 batch (see settle.ts).
+ * - Every change is published to the task's channels (events.ts); waiters subscribe instead of polling.
  */
 import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { tasks, type TaskRow, type TaskStatus } from "../db/schema";
 import { getConfig } from "../env";
 import { newId } from "../lib/ids";
+import { clampPriority } from "./children";
 import type { TaskError } from "./errors";
+import { publishTaskEvents, taskChannelStub, TERMINAL_STATUSES, watchTask } from "./events";
+import { afterSettle, settleStatements } from "./settle";
+import { wake, wakeMany } from "./wake";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 
-export interface TaskWakeMessage {
-  /** The task that caused the wake-up; informational only — the consumer claims by priority. */
-  taskId?: string;
-  reason: "submitted" | "retry" | "recovered" | "reopened";
-}
+export type { TaskWakeMessage } from "./wake";
+export { TERMINAL_STATUSES, watchTask } from "./events";
+export { cancelTask } from "./cancel";
+
+type TaskUpdate = SQLiteUpdateSetSource<typeof tasks>;
+/** What a runner holds; `parentId` (when known to be null) spares the parent bookkeeping. */
+type LeasedTask = Pick<TaskRow, "id" | "leaseToken"> & Partial<Pick<TaskRow, "parentId">>;
 
 export interface SubmitTaskInput {
   kind: string;
@@ -34,25 +43,31 @@ export interface SubmitTaskInput {
   maxRetries?: number;
   family?: string;
   ownerUserId?: number | null;
+  /** A JobProgress channel that hears this task's events (added whether the task is new or joined). */
+  watch?: string;
 }
 
 export interface SubmitTaskOutcome {
   task: TaskRow;
   /** A new row was inserted by this call. */
   created: boolean;
-  /** An existing dead or expired task was put back in the queue by this call. */
+  /** An existing dead, expired or cancelled task was put back in the queue by this call. */
   reopened: boolean;
 }
 
-export const TERMINAL_STATUSES: readonly TaskStatus[] = ["succeeded", "dead", "expired"];
+const REOPENABLE: readonly TaskStatus[] = ["dead", "expired", "cancelled"];
+/** How long `waitForTask` trusts the event channel before re-reading D1 (a publish may have been lost). */
+const WAIT_SLICE_MS = 3000;
 
-const clampPriority = (p: number | undefined) => Math.min(10, Math.max(1, Math.round(p ?? 5)));
-
-async function wake(env: Env, message: TaskWakeMessage, delaySeconds = 0): Promise<void> {
-  await env.TASKS.send(message, delaySeconds > 0 ? { delaySeconds: Math.min(delaySeconds, 43_200) } : undefined);
-}
+const isTerminal = (status: TaskStatus) => TERMINAL_STATUSES.includes(status);
 
 export async function submitTask(env: Env, input: SubmitTaskInput, now = Date.now()): Promise<SubmitTaskOutcome> {
+  const outcome = await submitOrJoin(env, input, now);
+  if (input.watch) await watchTask(env, outcome.task.id, input.watch);
+  return outcome;
+}
+
+async function submitOrJoin(env: Env, input: SubmitTaskInput, now: number): Promise<SubmitTaskOutcome> {
   const db = getDb(env);
   const config = getConfig(env);
   const row = {
@@ -80,18 +95,27 @@ export async function submitTask(env: Env, input: SubmitTaskInput, now = Date.no
   // Same key already known: that row is the task (and, when it succeeded, the cache).
   const existing = await db.select().from(tasks).where(eq(tasks.idempotencyKey, row.idempotencyKey!)).get();
   if (!existing) throw new Error("task vanished between insert and select");
-  if (existing.status === "dead" || existing.status === "expired") {
+  if (REOPENABLE.includes(existing.status)) {
     const reopened = await reopenTask(env, existing, input.payload, now);
     if (reopened) return { task: reopened, created: false, reopened: true };
     const current = await getTask(env, existing.id);
     return { task: current ?? existing, created: false, reopened: false };
   }
+  if (existing.status === "queued" && row.priority > existing.priority) {
+    // Only upwards, and only while queued: the claim order is all that priority changes.
+    const [raised] = await db
+      .update(tasks)
+      .set({ priority: sql`max(${tasks.priority}, ${row.priority})` })
+      .where(and(eq(tasks.id, existing.id), eq(tasks.status, "queued")))
+      .returning();
+    if (raised) return { task: raised, created: false, reopened: false };
+  }
   return { task: existing, created: false, reopened: false };
 }
 
 /**
- * Put a dead or expired task back in the queue. Compare-and-set on (status, updated_at): of two concurrent
- * resubmissions only one reopens, the other sees the reopened row.
+ * Put a finished-without-output task back in the queue. Compare-and-set on (status, updated_at): of two
+ * concurrent resubmissions only one reopens, the other sees the reopened row.
  */
 async function reopenTask(env: Env, task: TaskRow, payload: unknown, now: number): Promise<TaskRow | undefined> {
   const db = getDb(env);
@@ -103,8 +127,10 @@ async function reopenTask(env: Env, task: TaskRow, payload: unknown, now: number
       progress: 0,
       stage: null,
       result: null,
+      steps: null,
       errorCode: null,
       errorMessage: null,
+      cancelRequested: false,
       payload,
       runAfter: new Date(now),
       updatedAt: new Date(now),
@@ -112,7 +138,11 @@ async function reopenTask(env: Env, task: TaskRow, payload: unknown, now: number
     })
     .where(and(eq(tasks.id, task.id), eq(tasks.status, task.status), eq(tasks.updatedAt, task.updatedAt)))
     .returning();
-  if (row) await wake(env, { taskId: row.id, reason: "reopened" });
+  if (row) {
+    await wake(env, { taskId: row.id, reason: "reopened" });
+    // Replaces the channel's final state of the earlier run, which waiters would otherwise take as the end.
+    await publishTaskEvents(env, [row]);
+  }
   return row;
 }
 
@@ -141,11 +171,43 @@ export async function claimNextTask(env: Env, now = Date.now()): Promise<TaskRow
     })
     .where(and(eq(tasks.id, sql`(${next})`), eq(tasks.status, "queued")))
     .returning();
+  if (claimed) await publishTaskEvents(env, [claimed]);
   return claimed;
 }
 
 const leased = (task: Pick<TaskRow, "id" | "leaseToken">) =>
   and(eq(tasks.id, task.id), eq(tasks.status, "running"), eq(tasks.leaseToken, task.leaseToken ?? ""));
+
+export interface LeaseState {
+  /** The lease is still this runner's (and was extended). */
+  held: boolean;
+  /** cancelTask asked this run to stop. */
+  cancelRequested: boolean;
+}
+
+/** Record progress and extend the lease; tells the runner whether to go on. */
+export async function renewLease(
+  env: Env,
+  task: Pick<TaskRow, "id" | "leaseToken">,
+  progress: number,
+  stage: string | undefined,
+  now = Date.now(),
+): Promise<LeaseState> {
+  const leaseMs = getConfig(env).TASK_LEASE_SECONDS * 1000;
+  const [row] = await getDb(env)
+    .update(tasks)
+    .set({
+      progress: Math.max(0, Math.min(99, Math.floor(progress))),
+      stage: stage ?? null,
+      leaseUntil: new Date(now + leaseMs),
+      updatedAt: new Date(now),
+    })
+    .where(leased(task))
+    .returning();
+  if (!row) return { held: false, cancelRequested: false };
+  await publishTaskEvents(env, [row]);
+  return { held: true, cancelRequested: row.cancelRequested };
+}
 
 /** Record progress and extend the lease. Returns false when the lease was lost (the run must stop). */
 export async function heartbeat(
@@ -155,13 +217,15 @@ export async function heartbeat(
   stage: string | undefined,
   now = Date.now(),
 ): Promise<boolean> {
-  const leaseMs = getConfig(env).TASK_LEASE_SECONDS * 1000;
+  return (await renewLease(env, task, progress, stage, now)).held;
+}
+
+/** Keep one step's result on the row (json_set: other steps stay). False when the lease was lost. */
+export async function saveStep(env: Env, task: Pick<TaskRow, "id" | "leaseToken">, name: string, result: unknown, now = Date.now()): Promise<boolean> {
   const updated = await getDb(env)
     .update(tasks)
     .set({
-      progress: Math.max(0, Math.min(99, Math.floor(progress))),
-      stage: stage ?? null,
-      leaseUntil: new Date(now + leaseMs),
+      steps: sql`json_set(coalesce(${tasks.steps}, '{}'), ${`$."${name.replaceAll('"', "")}"`}, json(${JSON.stringify(result ?? null)}))`,
       updatedAt: new Date(now),
     })
     .where(leased(task))
@@ -169,25 +233,53 @@ export async function heartbeat(
   return updated.length === 1;
 }
 
-/** Mark a run successful. False when the lease was lost; the result is then discarded. */
-export async function completeTask(env: Env, task: Pick<TaskRow, "id" | "leaseToken">, result: unknown, now = Date.now()): Promise<boolean> {
-  const updated = await getDb(env)
+/**
+ * End a leased run with `set`, unless cancellation was requested (then it ends `cancelled`). For a child,
+ * the parent's counters are updated in the same batch. Returns the row as written, or undefined when the
+ * lease was lost.
+ */
+async function endRun(env: Env, task: LeasedTask, set: TaskUpdate, now: number): Promise<TaskRow | undefined> {
+  const db = getDb(env);
+  const common = { leaseToken: null, leaseUntil: null, updatedAt: new Date(now) };
+  const move = db
     .update(tasks)
-    .set({
-      status: "succeeded",
-      result: result ?? null,
-      progress: 100,
-      stage: "done",
-      errorCode: null,
-      errorMessage: null,
-      leaseToken: null,
-      leaseUntil: null,
-      updatedAt: new Date(now),
-      finishedAt: new Date(now),
-    })
-    .where(leased(task))
-    .returning({ id: tasks.id });
-  return updated.length === 1;
+    .set({ ...set, ...common })
+    .where(and(leased(task), eq(tasks.cancelRequested, false)))
+    .returning();
+  const cancel = db
+    .update(tasks)
+    .set({ ...common, status: "cancelled", errorCode: "task.cancelled", errorMessage: "cancelled", finishedAt: new Date(now) })
+    .where(and(leased(task), eq(tasks.cancelRequested, true)))
+    .returning();
+  let rows: TaskRow[];
+  if (task.parentId === null) {
+    const [moved, cancelled] = await db.batch([move, cancel]);
+    rows = [...moved, ...cancelled];
+  } else {
+    const [moved, cancelled, parents, counted, woken] = await db.batch([move, cancel, ...settleStatements(db, { childId: task.id }, now)]);
+    rows = [...moved, ...cancelled];
+    await publishTaskEvents(env, rows);
+    await afterSettle(env, { parents, counted, woken });
+    return rows[0];
+  }
+  await publishTaskEvents(env, rows);
+  return rows[0];
+}
+
+/** Mark a run successful; "cancelled" when cancellation was requested meanwhile, undefined when the lease was lost. */
+export async function completeRun(env: Env, task: LeasedTask, result: unknown, now = Date.now()): Promise<"succeeded" | "cancelled" | undefined> {
+  const row = await endRun(
+    env,
+    task,
+    { status: "succeeded", result: result ?? null, progress: 100, stage: "done", errorCode: null, errorMessage: null, finishedAt: new Date(now) },
+    now,
+  );
+  return row?.status === "succeeded" || row?.status === "cancelled" ? row.status : undefined;
+}
+
+/** Mark a run successful. False when the lease was lost (the result is then discarded) or the task was cancelled. */
+export async function completeTask(env: Env, task: LeasedTask, result: unknown, now = Date.now()): Promise<boolean> {
+  return (await completeRun(env, task, result, now)) === "succeeded";
 }
 
 /** Exponential backoff with ±20 % jitter, capped at 15 minutes. */
@@ -200,76 +292,84 @@ export function retryDelaySeconds(env: Env, attempts: number, random = Math.rand
 
 /**
  * Record a failed run: back to the queue after a backoff while attempts remain and the error is
- * retryable, otherwise dead. Returns the new status, or undefined when the lease was lost.
+ * retryable, otherwise dead; cancelled when cancellation was requested. Returns the new status, or
+ * undefined when the lease was lost.
  */
 export async function failTask(
   env: Env,
-  task: Pick<TaskRow, "id" | "leaseToken" | "attempts" | "maxRetries">,
+  task: LeasedTask & Pick<TaskRow, "attempts" | "maxRetries">,
   error: TaskError,
   now = Date.now(),
 ): Promise<TaskStatus | undefined> {
-  const db = getDb(env);
   const canRetry = error.retryable && task.attempts <= task.maxRetries;
-  const common = {
-    errorCode: error.code,
-    errorMessage: error.message.slice(0, 2000),
-    leaseToken: null,
-    leaseUntil: null,
-    updatedAt: new Date(now),
-  };
+  const failure = { errorCode: error.code, errorMessage: error.message.slice(0, 2000) };
   if (canRetry) {
     const delay = retryDelaySeconds(env, task.attempts);
-    const updated = await db
-      .update(tasks)
-      .set({ ...common, status: "queued", runAfter: new Date(now + delay * 1000) })
-      .where(leased(task))
-      .returning({ id: tasks.id });
-    if (updated.length !== 1) return undefined;
-    await wake(env, { taskId: task.id, reason: "retry" }, delay);
-    return "queued";
+    const row = await endRun(env, task, { ...failure, status: "queued", runAfter: new Date(now + delay * 1000) }, now);
+    if (row?.status === "queued") await wake(env, { taskId: task.id, reason: "retry" }, delay);
+    return row?.status;
   }
-  const updated = await db
-    .update(tasks)
-    .set({ ...common, status: "dead", finishedAt: new Date(now) })
-    .where(leased(task))
-    .returning({ id: tasks.id });
-  return updated.length === 1 ? "dead" : undefined;
+  const row = await endRun(env, task, { ...failure, status: "dead", finishedAt: new Date(now) }, now);
+  return row?.status;
 }
 
 /**
- * Cron's recovery pass. Running tasks whose lease lapsed count as a failed attempt (requeued, or dead
- * when out of attempts); queued tasks that are ready but have sat untouched for a while are woken again
- * (a wake-up message may have been lost). Safe to run concurrently and repeatedly.
+ * End a run that spawned children: the task waits for them, or is queued again at once when they have
+ * all settled already (a child may finish before its parent's run ends). Attempts restart: they count
+ * failures of one phase of the task, and waiting is not a failure.
  */
-export async function recoverStalledTasks(env: Env, now = Date.now()): Promise<{ requeued: number; dead: number; rewoken: number }> {
+export async function waitForChildrenOf(env: Env, task: LeasedTask, now = Date.now()): Promise<TaskStatus | undefined> {
+  const settled = sql`(${tasks.childrenSucceeded} + ${tasks.childrenFailed} + ${tasks.childrenCancelled})`;
+  const row = await endRun(
+    env,
+    task,
+    {
+      status: sql`CASE WHEN ${settled} >= ${tasks.childrenTotal} THEN 'queued' ELSE 'waiting' END`,
+      attempts: 0,
+      errorCode: null,
+      errorMessage: null,
+      runAfter: new Date(now),
+    },
+    now,
+  );
+  if (row?.status === "queued") await wake(env, { taskId: row.id, reason: "children" });
+  return row?.status;
+}
+
+/**
+ * Cron's recovery pass. Running tasks whose lease lapsed count as a failed attempt (requeued, dead when
+ * out of attempts, cancelled when cancellation was requested); children among them are counted into
+ * their parents in the same batch; queued tasks that are ready but have sat untouched for a while are
+ * woken again (a wake-up message may have been lost). Safe to run concurrently and repeatedly.
+ */
+export async function recoverStalledTasks(env: Env, now = Date.now()) {
   const db = getDb(env);
   const lapsed = and(eq(tasks.status, "running"), lt(tasks.leaseUntil, new Date(now)));
-  const dead = await db
-    .update(tasks)
-    .set({
-      status: "dead",
-      errorCode: "lease.expired",
-      errorMessage: "the runner stopped reporting and no attempts remain",
-      leaseToken: null,
-      leaseUntil: null,
-      updatedAt: new Date(now),
-      finishedAt: new Date(now),
-    })
-    .where(and(lapsed, sql`${tasks.attempts} > ${tasks.maxRetries}`))
-    .returning({ id: tasks.id });
-  const requeued = await db
-    .update(tasks)
-    .set({
-      status: "queued",
-      errorCode: "lease.expired",
-      errorMessage: "the runner stopped reporting; requeued",
-      leaseToken: null,
-      leaseUntil: null,
-      runAfter: new Date(now),
-      updatedAt: new Date(now),
-    })
-    .where(lapsed)
-    .returning({ id: tasks.id });
+  const released = { leaseToken: null, leaseUntil: null, updatedAt: new Date(now) };
+  const [cancelled, dead, requeued, parents, counted, woken] = await db.batch([
+    db
+      .update(tasks)
+      .set({ ...released, status: "cancelled", errorCode: "task.cancelled", errorMessage: "cancelled", finishedAt: new Date(now) })
+      .where(and(lapsed, eq(tasks.cancelRequested, true)))
+      .returning(),
+    db
+      .update(tasks)
+      .set({
+        ...released,
+        status: "dead",
+        errorCode: "lease.expired",
+        errorMessage: "the runner stopped reporting and no attempts remain",
+        finishedAt: new Date(now),
+      })
+      .where(and(lapsed, sql`${tasks.attempts} > ${tasks.maxRetries}`))
+      .returning(),
+    db
+      .update(tasks)
+      .set({ ...released, status: "queued", errorCode: "lease.expired", errorMessage: "the runner stopped reporting; requeued", runAfter: new Date(now) })
+      .where(lapsed)
+      .returning(),
+    ...settleStatements(db, { all: true }, now),
+  ]);
 
   const staleBefore = new Date(now - 60_000);
   const idle = await db
@@ -277,42 +377,60 @@ export async function recoverStalledTasks(env: Env, now = Date.now()): Promise<{
     .from(tasks)
     .where(and(eq(tasks.status, "queued"), lte(tasks.runAfter, new Date(now)), lt(tasks.updatedAt, staleBefore)))
     .limit(100);
-  const toWake = [...requeued.map((r) => r.id), ...idle.map((r) => r.id)];
-  if (toWake.length > 0) {
-    await env.TASKS.sendBatch(toWake.map((taskId) => ({ body: { taskId, reason: "recovered" } satisfies TaskWakeMessage })));
-  }
-  return { requeued: requeued.length, dead: dead.length, rewoken: idle.length };
+  await wakeMany(env, [...new Set([...requeued.map((r) => r.id), ...idle.map((r) => r.id)])], "recovered");
+  await publishTaskEvents(env, [...cancelled, ...dead, ...requeued]);
+  await afterSettle(env, { parents, counted, woken });
+  return { requeued: requeued.length, dead: dead.length, cancelled: cancelled.length, rewoken: idle.length, parentsWoken: woken.length };
 }
 
 /**
  * Wait until a task reaches a terminal state or the timeout passes; for endpoints whose documented contract
- * is synchronous. Polls D1 with a growing interval (cheap reads; no extra moving part to keep consistent).
+ * is synchronous. Reads the row, then awaits the final event on the task's channel in slices of at most
+ * `sliceMs`, re-reading D1 after each (the row is the truth; a publish can be lost).
  */
 export async function waitForTask(
   env: Env,
   id: string,
   timeoutMs: number,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  opts: { sliceMs?: number } = {},
 ): Promise<{ task: TaskRow; timedOut: boolean }> {
+  const sliceMs = opts.sliceMs ?? WAIT_SLICE_MS;
   const deadline = Date.now() + timeoutMs;
-  let interval = 100;
-  for (;;) {
+  const channel = taskChannelStub(env, id);
+  const read = async () => {
     const task = await getTask(env, id);
     if (!task) throw new Error(`task ${id} disappeared`);
-    if (TERMINAL_STATUSES.includes(task.status)) return { task, timedOut: false };
+    return task;
+  };
+  let task = await read();
+  while (!isTerminal(task.status)) {
     const left = deadline - Date.now();
     if (left <= 0) return { task, timedOut: true };
-    await sleep(Math.min(interval, left));
-    interval = Math.min(1000, Math.round(interval * 1.5));
+    const started = Date.now();
+    let heard = false;
+    try {
+      heard = (await channel.waitForFinal(Math.min(sliceMs, left))) !== null;
+    } catch (err) {
+      console.warn(JSON.stringify({ level: "warn", event: "task.wait_channel_failed", taskId: id, error: String(err) }));
+    }
+    task = await read();
+    // A final event that D1 contradicts (an earlier run's, before a lost reopen publish) returns at once:
+    // pace the loop instead of spinning on it.
+    if ((heard || Date.now() - started < 50) && !isTerminal(task.status)) {
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
   }
+  return { task, timedOut: false };
 }
 
 /** A succeeded task whose outputs are gone: the next identical submission runs it again. */
 export async function expireTask(env: Env, id: string, now = Date.now()): Promise<void> {
-  await getDb(env)
+  const rows = await getDb(env)
     .update(tasks)
     .set({ status: "expired", updatedAt: new Date(now) })
-    .where(and(eq(tasks.id, id), eq(tasks.status, "succeeded")));
+    .where(and(eq(tasks.id, id), eq(tasks.status, "succeeded")))
+    .returning();
+  await publishTaskEvents(env, rows);
 }
 
 /** Tasks in a given state, newest first: the dead-letter view of the operations API. */
@@ -330,3 +448,4 @@ export async function listTasks(env: Env, filter: { status?: TaskStatus; kinds?:
     .limit(filter.limit)
     .offset(filter.offset);
 }
+

@@ -18,24 +18,24 @@ async function runsOf(taskId: string): Promise<number> {
   return (await env.MEDIA.list({ prefix: `test-runs/${taskId}/` })).objects.length;
 }
 
-registerTaskKind("test.count", async ({ task }) => {
+registerTaskKind("test.count", { run: async ({ task }) => {
   await recordRun(task.id);
   await new Promise((r) => setTimeout(r, 50));
   return { ran: true };
-});
-registerTaskKind("test.flaky", async ({ task }) => {
+} });
+registerTaskKind("test.flaky", { run: async ({ task }) => {
   await recordRun(task.id);
   if ((await runsOf(task.id)) < 2) throw new TaskError("transcoder.crashed", "first attempt dies", true);
   return { ok: "second time" };
-});
-registerTaskKind("test.always-fails", async ({ task }) => {
+} });
+registerTaskKind("test.always-fails", { run: async ({ task }) => {
   await recordRun(task.id);
   throw new TaskError("transcoder.crashed", "always", true);
-});
-registerTaskKind("test.permanent", async ({ task }) => {
+} });
+registerTaskKind("test.permanent", { run: async ({ task }) => {
   await recordRun(task.id);
   throw new TaskError("source.unavailable", "the post was deleted", false);
-});
+} });
 
 describe("queue consumer", () => {
   it("should run concurrent identical submissions as one task, once", async () => {
