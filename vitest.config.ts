@@ -44,7 +44,7 @@ export default defineConfig(async () => {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
             testTimeout: 30_000,
-            setupFiles: ["./test/worker/setup/apply-migrations.ts"],
+            setupFiles: ["./test/worker/setup/apply-migrations.ts", "./test/worker/setup/production-limits.ts"],
           },
         },
         {
