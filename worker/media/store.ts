@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
+import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../db/d1-limits";
 import { fileNames, files, tasks, type FileNameRow, type FileRow } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -124,8 +125,28 @@ export async function registerFile(env: Env, input: RegisterFileInput, now = Dat
 }
 
 export async function getFilesByIds(env: Env, ids: string[]): Promise<FileRow[]> {
-  if (ids.length === 0) return [];
-  return getDb(env).select().from(files).where(inArray(files.id, ids));
+  const db = getDb(env);
+  const rows: FileRow[] = [];
+  for (const part of chunksOf([...new Set(ids)], D1_MAX_BOUND_PARAMETERS)) {
+    rows.push(...(await db.select().from(files).where(inArray(files.id, part))));
+  }
+  return rows;
+}
+
+/**
+ * Restart the idle clock of files that are about to be handed out, unthrottled, and return the rows that
+ * still exist. Refreshing first is what makes the hand-out safe: the collector re-checks idleness in the
+ * statement that deletes, so a file refreshed here survives a pass that started before; a file the
+ * collector deleted first is missing from the result, and the caller can fetch it again.
+ */
+export async function touchFilesForHandOut(env: Env, ids: string[], now = Date.now()): Promise<FileRow[]> {
+  const db = getDb(env);
+  const rows: FileRow[] = [];
+  // One parameter goes to the new timestamp.
+  for (const part of chunksOf([...new Set(ids)], D1_MAX_BOUND_PARAMETERS - 1)) {
+    rows.push(...(await db.update(files).set({ lastAccessedAt: new Date(now) }).where(inArray(files.id, part)).returning()));
+  }
+  return rows;
 }
 
 /**
@@ -208,9 +229,20 @@ export async function deleteName(env: Env, family: string, publicName: string, a
   return true;
 }
 
-/** Delete files (rows first, then objects), expiring the tasks whose cached results pointed at them. */
+/**
+ * Delete files (rows first, then objects), expiring the tasks whose cached results pointed at them.
+ * Works through `ids` in chunks that keep every statement within D1's bound-parameter limit.
+ */
 export async function deleteFiles(env: Env, ids: string[], onlyIdleBefore?: Date): Promise<FileRow[]> {
-  if (ids.length === 0) return [];
+  const gone: FileRow[] = [];
+  // The idleness re-check spends one parameter on the cutoff.
+  for (const part of chunksOf([...new Set(ids)], D1_MAX_BOUND_PARAMETERS - 1)) {
+    gone.push(...(await deleteFileChunk(env, part, onlyIdleBefore)));
+  }
+  return gone;
+}
+
+async function deleteFileChunk(env: Env, ids: string[], onlyIdleBefore: Date | undefined): Promise<FileRow[]> {
   const db = getDb(env);
   const condition = onlyIdleBefore
     ? and(inArray(files.id, ids), lt(files.lastAccessedAt, onlyIdleBefore))
@@ -219,28 +251,36 @@ export async function deleteFiles(env: Env, ids: string[], onlyIdleBefore?: Date
   // ago survives; a crash between the two steps leaves at worst an unreferenced object, never a dangling row.
   const gone = await db.delete(files).where(condition).returning();
   if (gone.length === 0) return [];
-  const goneIds = gone.map((f) => f.id);
+  await db.delete(fileNames).where(inArray(fileNames.fileId, gone.map((f) => f.id)));
   const taskIds = [...new Set(gone.map((f) => f.sourceTaskId).filter((t): t is string => !!t))];
-  await db.delete(fileNames).where(inArray(fileNames.fileId, goneIds));
-  if (taskIds.length > 0) {
+  // Three parameters go to the new status, its timestamp and the status guard.
+  for (const part of chunksOf(taskIds, D1_MAX_BOUND_PARAMETERS - 3)) {
     await db
       .update(tasks)
       .set({ status: "expired", updatedAt: new Date() })
-      .where(and(inArray(tasks.id, taskIds), eq(tasks.status, "succeeded")));
+      .where(and(inArray(tasks.id, part), eq(tasks.status, "succeeded")));
   }
+  // R2 deletes up to 1000 keys per call; a chunk holds fewer.
   await env.MEDIA.delete(gone.map((f) => f.r2Key));
   return gone;
 }
 
+/** Rounds of `collectIdleFiles` per pass; see there for the query budget. */
+const MAX_ROUNDS = 20;
+
 /**
  * Garbage collection (seed 001's background collector, for every family's idle files): files not read for
  * `ttlSeconds` are removed, R2 object and row. Idempotent: a second concurrent pass finds nothing left.
+ *
+ * One pass removes at most `MAX_ROUNDS × batchSize` files; each round costs about ten D1 queries (one
+ * select, then per chunk of 99 ids: the delete, the names, the task expiry), which keeps the whole cron
+ * invocation far below D1's 1,000 queries per invocation. What is left waits for the next minute.
  */
 export async function collectIdleFiles(env: Env, ttlSeconds: number, now = Date.now(), batchSize = 200): Promise<number> {
   const db = getDb(env);
   const cutoff = new Date(now - ttlSeconds * 1000);
   let removed = 0;
-  for (let round = 0; round < 50; round++) {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     const idle = await db
       .select({ id: files.id })
       .from(files)

@@ -1,8 +1,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collectIdleFiles, deleteName, findNamedFile, nameFile, putStream, registerFile } from "../../../worker/media/store";
+import {
+  collectIdleFiles,
+  deleteName,
+  findNamedFile,
+  getFilesByIds,
+  nameFile,
+  putStream,
+  registerFile,
+  touchFilesForHandOut,
+} from "../../../worker/media/store";
 import { AppError } from "../../../worker/lib/errors";
 import { patternBytes, seedNamedFile, streamOf } from "../support/files";
+import { seedIdleFiles } from "../support/idle-files";
 
 async function bytesOf(key: string): Promise<Uint8Array> {
   const obj = await env.MEDIA.get(key);
@@ -65,15 +75,49 @@ describe("idle garbage collection", () => {
     expect(await findNamedFile(env, "saver", "fresh.mp4")).toBeDefined();
   });
 
-  it("should be idempotent when two passes run at once", async () => {
+  it("should remove each idle file exactly once when two passes overlap", async () => {
     const now = Date.now();
+    const seeded = [];
     for (let i = 0; i < 5; i++) {
-      await seedNamedFile(env, { family: "saver", name: `twice-${i}.mp4`, bytes: patternBytes(10), lastAccessedAt: now - 3600_000 });
+      seeded.push(await seedNamedFile(env, { family: "saver", name: `twice-${i}.mp4`, bytes: patternBytes(10), lastAccessedAt: now - 3600_000 }));
     }
     const [a, b] = await Promise.all([collectIdleFiles(env, 1800, now), collectIdleFiles(env, 1800, now)]);
-    expect(a + b).toBeGreaterThanOrEqual(5);
+    // Each row is deleted by exactly one pass (DELETE … RETURNING), so the two counts split the five.
+    expect(a + b).toBe(5);
+    for (const { key } of seeded) expect(await env.MEDIA.head(key)).toBeNull();
     for (let i = 0; i < 5; i++) expect(await findNamedFile(env, "saver", `twice-${i}.mp4`)).toBeUndefined();
     expect(await collectIdleFiles(env, 1800, now)).toBe(0);
+  });
+
+  it("should collect more idle files than one D1 statement may list (250, limit 100 parameters)", async () => {
+    const now = Date.now();
+    const seeded = await seedIdleFiles(env, 250, now - 3600_000);
+    expect(await collectIdleFiles(env, 1800, now)).toBe(250);
+    expect(await getFilesByIds(env, seeded.map((f) => f.id))).toEqual([]);
+    const left = await env.MEDIA.list({ prefix: seeded[0]!.r2Key.replace(/[^/]+$/, "") });
+    expect(left.objects).toEqual([]);
+    expect(await findNamedFile(env, "saver", `${seeded[249]!.id}.mp4`)).toBeUndefined();
+  });
+
+  it("should split 250 idle files between two overlapping passes, each removed once, none left", async () => {
+    const now = Date.now();
+    const seeded = await seedIdleFiles(env, 250, now - 3600_000);
+    const [a, b] = await Promise.all([collectIdleFiles(env, 1800, now), collectIdleFiles(env, 1800, now)]);
+    expect(a + b).toBe(250);
+    const left = await env.MEDIA.list({ prefix: seeded[0]!.r2Key.replace(/[^/]+$/, "") });
+    expect(left.objects).toEqual([]);
+    expect(await collectIdleFiles(env, 1800, now)).toBe(0);
+  });
+
+  it("should keep a file whose idle clock was restarted for a hand-out, and report one already collected as missing", async () => {
+    const now = Date.now();
+    const handedOut = await seedNamedFile(env, { family: "saver", name: "handed.mp4", bytes: patternBytes(10), lastAccessedAt: now - 29 * 60_000 });
+    const collected = await seedNamedFile(env, { family: "saver", name: "gone.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
+    await collectIdleFiles(env, 1800, now);
+    const touched = await touchFilesForHandOut(env, [handedOut.file.id, collected.file.id], now);
+    expect(touched.map((f) => f.id)).toEqual([handedOut.file.id]);
+    expect(await collectIdleFiles(env, 1800, now + 120_000)).toBe(0);
+    expect(await env.MEDIA.head(handedOut.key)).not.toBeNull();
   });
 
   it("should never collect files kept on purpose", async () => {
