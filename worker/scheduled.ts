@@ -4,6 +4,7 @@
  * harm. A face that needs periodic work (004's scheduled jobs) adds one step to `CRON_STEPS`.
  */
 import { getConfig } from "./env";
+import { sweepOrphanObjects } from "./media/orphans";
 import { collectIdleFiles } from "./media/store";
 import { recoverStalledTasks } from "./tasks/engine";
 
@@ -20,6 +21,7 @@ export const CRON_STEPS: readonly CronStep[] = [
     run: async (env, now) => ({ collected: await collectIdleFiles(env, getConfig(env).FILE_IDLE_TTL_SECONDS, now) }),
   },
   { name: "recover-stalled-tasks", run: (env, now) => recoverStalledTasks(env, now) },
+  { name: "sweep-orphan-objects", run: (env, now) => sweepOrphanObjects(env, now) },
 ];
 
 export type CronReport = Record<string, { ok: true; counts: Record<string, number> } | { ok: false; error: string }>;
