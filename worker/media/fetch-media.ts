@@ -14,7 +14,7 @@ import { getConfig } from "../env";
 import { expireTask, submitTask, waitForTask } from "../tasks/engine";
 import { TaskError } from "../tasks/errors";
 import type { TaskHandler } from "../tasks/registry";
-import { getFilesByIds, registerFile } from "./store";
+import { registerFile, touchFilesForHandOut } from "./store";
 import { uploadUrlFor } from "./signed-urls";
 import { transcoderFor } from "./transcoder-client";
 
@@ -138,8 +138,12 @@ export async function fetchMediaAndWait(
     }
     if (final.status === "expired") continue;
     const result = mediaFetchResultSchema.parse(final.result);
-    const rows = await getFilesByIds(env, result.outputs.map((o) => o.fileId));
-    if (rows.length === result.outputs.length) {
+    // A cache hit is a read: the idle clock restarts before the files are handed out, or a file last read
+    // just under the TTL ago would be collected by the next cron pass right after the client got its URL.
+    // The refresh returns the rows that still exist, so a collector that got there first is detected here.
+    const wanted = new Set(result.outputs.map((o) => o.fileId));
+    const rows = await touchFilesForHandOut(env, [...wanted]);
+    if (rows.length === wanted.size) {
       return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])) };
     }
     // Collected between completion and now: mark it expired (if GC has not already) and go again.
