@@ -37,7 +37,23 @@ registerTaskKind("test.permanent", { run: async ({ task }) => {
   throw new TaskError("source.unavailable", "the post was deleted", false);
 } });
 
+registerTaskKind("test.steps", { run: async (ctx) => {
+  if (!("download" in ctx.steps)) {
+    await recordRun(`${ctx.task.id}-download`);
+    await ctx.saveStep("download", { file: "a.mp4" });
+  }
+  if (ctx.task.attempts === 1) throw new TaskError("transcoder.crashed", "crashed after the download step", true);
+  return { download: ctx.steps.download, edited: true };
+} });
+
 describe("queue consumer", () => {
+  it("should keep a saved step's result across a crash and not redo the step", async () => {
+    const { task } = await submitTask(env, { kind: "test.steps", payload: {}, maxRetries: 3 });
+    const { task: done } = await waitForTask(env, task.id, 25_000);
+    expect(done).toMatchObject({ status: "succeeded", attempts: 2, steps: { download: { file: "a.mp4" } }, result: { download: { file: "a.mp4" }, edited: true } });
+    expect(await runsOf(`${task.id}-download`)).toBe(1);
+  });
+
   it("should run concurrent identical submissions as one task, once", async () => {
     const key = `dedupe-${crypto.randomUUID()}`;
     const outcomes = await Promise.all(

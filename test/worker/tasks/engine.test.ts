@@ -8,6 +8,7 @@ import {
   heartbeat,
   recoverStalledTasks,
   retryDelaySeconds,
+  submitTask,
 } from "../../../worker/tasks/engine";
 import { TaskError } from "../../../worker/tasks/errors";
 import { clearTasks, insertTask } from "../support/tasks";
@@ -121,5 +122,37 @@ describe("task engine: recovery", () => {
     expect((await getTask(env, healthy.id))?.status).toBe("running");
     // A second pass (cron firing twice) changes nothing more.
     expect(await recoverStalledTasks(env, now)).toMatchObject({ requeued: 0, dead: 0 });
+  });
+});
+
+describe("task engine: joining a queued task", () => {
+  beforeEach(() => clearTasks(env));
+
+  it("should raise a queued task's priority for a more urgent request, never lower it", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const key = `raise-${crypto.randomUUID()}`;
+    const queued = await insertTask(env, { idempotencyKey: key, priority: 3, runAfter: later });
+    const raised = await submitTask(env, { kind: "test.noop", payload: {}, idempotencyKey: key, priority: 8 });
+    expect(raised).toMatchObject({ created: false, task: { id: queued.id, priority: 8 } });
+    const lower = await submitTask(env, { kind: "test.noop", payload: {}, idempotencyKey: key, priority: 2 });
+    expect(lower.task.priority).toBe(8);
+    expect((await getTask(env, queued.id))?.priority).toBe(8);
+    // The raise decides the claim order against a task that was ahead of it.
+    await insertTask(env, { priority: 6, runAfter: later });
+    expect((await claimNextTask(env, later.getTime()))?.id).toBe(queued.id);
+  });
+});
+
+describe("task engine: recovery at scale", () => {
+  beforeEach(() => clearTasks(env));
+
+  it("should requeue and wake more than 100 lapsed tasks within the Queues sendBatch limit", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 150; i++) {
+      await insertTask(env, { status: "running", attempts: 1, leaseToken: `l${i}`, leaseUntil: new Date(now - 1000) });
+    }
+    // Requeued to run "at" a far future time, so the live consumer leaves them alone.
+    const outcome = await recoverStalledTasks(env, now + 3_600_000);
+    expect(outcome).toMatchObject({ requeued: 150, dead: 0 });
   });
 });
