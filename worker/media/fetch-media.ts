@@ -94,16 +94,20 @@ export type FetchFailure =
 
 /** How a face words fetch failures: status and message per transcoder error code, plus timeout and fallback. */
 export interface FailureWording {
-  codes: Partial<Record<string, [ContentfulStatusCode, string]>>;
+  /** Per transcoder error code: a fixed message, or one built from the transcoder's own (which names the host). */
+  codes: Partial<Record<string, [ContentfulStatusCode, string | ((detail: string) => string)]>>;
   timeout: string;
   fallback: [ContentfulStatusCode, string];
 }
+
+/** "could not reach www.tiktok.com (…)" → "Could not reach www.tiktok.com (…)": the transcoder's words, as a sentence. */
+export const sentence = (detail: string): string => detail.charAt(0).toUpperCase() + detail.slice(1);
 
 /** One place maps a fetch failure to the face's error (as cobalt's match.js does for its API). */
 export function fetchFailureToError(failure: FetchFailure, wording: FailureWording): AppError {
   if (failure.kind === "timeout") return new AppError(504, wording.timeout, "timeout");
   const [status, message] = wording.codes[failure.code] ?? wording.fallback;
-  return new AppError(status, message, failure.code);
+  return new AppError(status, typeof message === "function" ? message(failure.message) : message, failure.code);
 }
 
 export type FetchOutcome =

@@ -1,6 +1,6 @@
 /**
  * The one media store: every file is an R2 object plus one `files` row; clients address files by a
- * per-family public name (`file_names`), never by R2 key. Bodies stream in and out; nothing here holds
+ * public name in a namespace (`file_names`; each face scopes its names), never by R2 key. Bodies stream in and out; nothing here holds
  * a whole file in memory (a Worker has 128 MB).
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
@@ -149,31 +149,39 @@ export async function touchFilesForHandOut(env: Env, ids: string[], now = Date.n
   return rows;
 }
 
+export type NameOutcome = { ok: true; name: FileNameRow } | { ok: false; reason: "taken" };
+
 /**
- * Give a file a public name in a family. Names are unique per family: asking again for the same name
- * re-points it (the same cached source always yields the same saver name).
+ * Give a file a public name in a namespace (a face's scope of names). Names are unique per namespace.
+ * Asking again for a name re-points it only for the same owner (an owner re-running the same conversion,
+ * the saver re-naming a re-fetched post); a name held by another owner is never silently taken over —
+ * unless it already names this very file (two callers saving the same cached post), which changes nothing.
  */
 export async function nameFile(
   env: Env,
-  input: { family: string; publicName: string; fileId: string; ownerUserId?: number | null },
+  input: { namespace: string; publicName: string; fileId: string; ownerUserId?: number | null },
   now = Date.now(),
-): Promise<FileNameRow> {
-  const [row] = await getDb(env)
+): Promise<NameOutcome> {
+  const db = getDb(env);
+  const owner = input.ownerUserId ?? null;
+  const [row] = await db
     .insert(fileNames)
-    .values({
-      family: input.family,
-      publicName: input.publicName,
-      fileId: input.fileId,
-      ownerUserId: input.ownerUserId ?? null,
-      createdAt: new Date(now),
-    })
+    .values({ family: input.namespace, publicName: input.publicName, fileId: input.fileId, ownerUserId: owner, createdAt: new Date(now) })
     .onConflictDoUpdate({
       target: [fileNames.family, fileNames.publicName],
-      set: { fileId: input.fileId, ownerUserId: input.ownerUserId ?? null },
+      set: { fileId: input.fileId },
+      // SQLite's IS compares NULLs as equal: an anonymous name stays re-pointable by anonymous callers only.
+      setWhere: sql`${fileNames.ownerUserId} IS ${owner}`,
     })
     .returning();
-  if (!row) throw new Error(`could not name ${input.publicName}`);
-  return row;
+  if (row) return { ok: true, name: row };
+  const held = await db
+    .select()
+    .from(fileNames)
+    .where(and(eq(fileNames.family, input.namespace), eq(fileNames.publicName, input.publicName)))
+    .get();
+  if (held && held.fileId === input.fileId) return { ok: true, name: held };
+  return { ok: false, reason: "taken" };
 }
 
 export interface NamedFile {
@@ -183,25 +191,25 @@ export interface NamedFile {
 
 /**
  * Who may reach a name. `{ caller }` applies ownership: a name with an owner exists only for that owner
- * (anonymous names for everyone); without it, names are looked up as they are (families with no owners).
+ * (anonymous names for everyone); without it, names are looked up as they are (namespaces without owners).
  */
 export interface NameAccess {
   caller?: number | null;
 }
 
-function nameCondition(family: string, publicName: string, access: NameAccess) {
-  const byName = and(eq(fileNames.family, family), eq(fileNames.publicName, publicName));
+function nameCondition(namespace: string, publicName: string, access: NameAccess) {
+  const byName = and(eq(fileNames.family, namespace), eq(fileNames.publicName, publicName));
   if (access.caller === undefined) return byName;
   const visible = access.caller === null ? isNull(fileNames.ownerUserId) : or(isNull(fileNames.ownerUserId), eq(fileNames.ownerUserId, access.caller));
   return and(byName, visible);
 }
 
-export async function findNamedFile(env: Env, family: string, publicName: string, access: NameAccess = {}): Promise<NamedFile | undefined> {
+export async function findNamedFile(env: Env, namespace: string, publicName: string, access: NameAccess = {}): Promise<NamedFile | undefined> {
   const row = await getDb(env)
     .select({ name: fileNames, file: files })
     .from(fileNames)
     .innerJoin(files, eq(files.id, fileNames.fileId))
-    .where(nameCondition(family, publicName, access))
+    .where(nameCondition(namespace, publicName, access))
     .get();
   return row ?? undefined;
 }
@@ -219,10 +227,10 @@ export async function touchFile(env: Env, file: Pick<FileRow, "id" | "lastAccess
  * Remove a public name. When it was the file's last name, the object and its row go too, and the task
  * that produced it is marked expired so the next identical request fetches again.
  */
-export async function deleteName(env: Env, family: string, publicName: string, access: NameAccess = {}): Promise<boolean> {
+export async function deleteName(env: Env, namespace: string, publicName: string, access: NameAccess = {}): Promise<boolean> {
   const db = getDb(env);
   // One guarded statement: the ownership check and the delete cannot be separated by another request.
-  const [removed] = await db.delete(fileNames).where(nameCondition(family, publicName, access)).returning();
+  const [removed] = await db.delete(fileNames).where(nameCondition(namespace, publicName, access)).returning();
   if (!removed) return false;
   const others = await db.select({ n: sql<number>`count(*)` }).from(fileNames).where(eq(fileNames.fileId, removed.fileId)).get();
   if ((others?.n ?? 0) === 0) await deleteFiles(env, [removed.fileId]);
@@ -269,7 +277,7 @@ async function deleteFileChunk(env: Env, ids: string[], onlyIdleBefore: Date | u
 const MAX_ROUNDS = 20;
 
 /**
- * Garbage collection (seed 001's background collector, for every family's idle files): files not read for
+ * Garbage collection (seed 001's background collector, for every face's idle files): files not read for
  * `ttlSeconds` are removed, R2 object and row. Idempotent: a second concurrent pass finds nothing left.
  *
  * One pass removes at most `MAX_ROUNDS × batchSize` files; each round costs about ten D1 queries (one

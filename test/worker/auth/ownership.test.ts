@@ -33,7 +33,7 @@ describe("cross-user access", () => {
 
     for (const svc of ["youtube", "instagram", "tiktok"] as const) {
       const name = `${svc}_owned_ab12cd34.mp4`;
-      const { key } = await seedNamedFile(env, { family: `converter.${svc}`, name, bytes: patternBytes(64), ownerUserId: owner.user.id });
+      const { key } = await seedNamedFile(env, { namespace: `converter.${svc}`, name, bytes: patternBytes(64), ownerUserId: owner.user.id });
       for (const [, headers] of intruders) {
         await expectRefused(await postJson(`/api/${svc}/download`, { filename: name }, headers), notFound.download);
         await expectRefused(await postJson(`/api/${svc}/delete`, { filename: name }, headers, "DELETE"), notFound.delete[svc]);
@@ -70,7 +70,7 @@ describe("cross-user access", () => {
 
   it("should keep anonymous conversions reachable by name, as documented", async () => {
     const name = "tiktok_video_anon0001.mp4";
-    await seedNamedFile(env, { family: "converter.tiktok", name, bytes: patternBytes(16), ownerUserId: null });
+    await seedNamedFile(env, { namespace: "converter.tiktok", name, bytes: patternBytes(16), ownerUserId: null });
     const res = await postJson("/api/tiktok/download", { filename: name });
     expect(res.status).toBe(200);
   });

@@ -45,8 +45,8 @@ describe("putStream", () => {
 
 describe("names and deletion", () => {
   it("should delete the object only when its last name is removed", async () => {
-    const { key, file } = await seedNamedFile(env, { family: "converter.youtube", name: "a_11111111.mp4", bytes: patternBytes(100) });
-    await nameFile(env, { family: "converter.youtube", publicName: "b_22222222.mp4", fileId: file.id });
+    const { key, file } = await seedNamedFile(env, { namespace: "converter.youtube", name: "a_11111111.mp4", bytes: patternBytes(100) });
+    expect((await nameFile(env, { namespace: "converter.youtube", publicName: "b_22222222.mp4", fileId: file.id })).ok).toBe(true);
     expect(await deleteName(env, "converter.youtube", "a_11111111.mp4")).toBe(true);
     expect(await env.MEDIA.head(key)).not.toBeNull();
     expect(await findNamedFile(env, "converter.youtube", "b_22222222.mp4")).toBeDefined();
@@ -55,8 +55,22 @@ describe("names and deletion", () => {
     expect(await deleteName(env, "converter.youtube", "b_22222222.mp4")).toBe(false);
   });
 
-  it("should keep names of different families apart", async () => {
-    await seedNamedFile(env, { family: "saver", name: "123.mp4", bytes: patternBytes(10) });
+  it("should never re-point a name held by another owner, but let its owner re-point it", async () => {
+    const mine = await seedNamedFile(env, { namespace: "studio", name: "edit.mp4", bytes: patternBytes(10), ownerUserId: 1 });
+    const theirs = await seedNamedFile(env, { namespace: "studio", name: "theirs.mp4", bytes: patternBytes(20), ownerUserId: 2 });
+    for (const intruder of [2, null]) {
+      expect(await nameFile(env, { namespace: "studio", publicName: "edit.mp4", fileId: theirs.file.id, ownerUserId: intruder })).toEqual({ ok: false, reason: "taken" });
+    }
+    expect((await findNamedFile(env, "studio", "edit.mp4"))?.file.id).toBe(mine.file.id);
+    // Naming the same file again is no takeover (two callers saving one cached post).
+    expect((await nameFile(env, { namespace: "studio", publicName: "edit.mp4", fileId: mine.file.id, ownerUserId: 2 })).ok).toBe(true);
+    const again = await seedNamedFile(env, { namespace: "studio", name: "edit-v2.mp4", bytes: patternBytes(30), ownerUserId: 1 });
+    expect((await nameFile(env, { namespace: "studio", publicName: "edit.mp4", fileId: again.file.id, ownerUserId: 1 })).ok).toBe(true);
+    expect((await findNamedFile(env, "studio", "edit.mp4"))?.file.id).toBe(again.file.id);
+  });
+
+  it("should keep names of different namespaces apart", async () => {
+    await seedNamedFile(env, { namespace: "saver", name: "123.mp4", bytes: patternBytes(10) });
     expect(await findNamedFile(env, "converter.tiktok", "123.mp4")).toBeUndefined();
     expect(await findNamedFile(env, "saver", "123.mp4")).toBeDefined();
   });
@@ -65,8 +79,8 @@ describe("names and deletion", () => {
 describe("idle garbage collection", () => {
   it("should remove files idle past the TTL, object and rows, and leave recent ones", async () => {
     const now = Date.now();
-    const old = await seedNamedFile(env, { family: "saver", name: "old.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
-    const fresh = await seedNamedFile(env, { family: "saver", name: "fresh.mp4", bytes: patternBytes(10), lastAccessedAt: now - 5 * 60_000 });
+    const old = await seedNamedFile(env, { namespace: "saver", name: "old.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
+    const fresh = await seedNamedFile(env, { namespace: "saver", name: "fresh.mp4", bytes: patternBytes(10), lastAccessedAt: now - 5 * 60_000 });
     const removed = await collectIdleFiles(env, 30 * 60, now);
     expect(removed).toBeGreaterThanOrEqual(1);
     expect(await env.MEDIA.head(old.key)).toBeNull();
@@ -79,7 +93,7 @@ describe("idle garbage collection", () => {
     const now = Date.now();
     const seeded = [];
     for (let i = 0; i < 5; i++) {
-      seeded.push(await seedNamedFile(env, { family: "saver", name: `twice-${i}.mp4`, bytes: patternBytes(10), lastAccessedAt: now - 3600_000 }));
+      seeded.push(await seedNamedFile(env, { namespace: "saver", name: `twice-${i}.mp4`, bytes: patternBytes(10), lastAccessedAt: now - 3600_000 }));
     }
     const [a, b] = await Promise.all([collectIdleFiles(env, 1800, now), collectIdleFiles(env, 1800, now)]);
     // Each row is deleted by exactly one pass (DELETE … RETURNING), so the two counts split the five.
@@ -111,8 +125,8 @@ describe("idle garbage collection", () => {
 
   it("should keep a file whose idle clock was restarted for a hand-out, and report one already collected as missing", async () => {
     const now = Date.now();
-    const handedOut = await seedNamedFile(env, { family: "saver", name: "handed.mp4", bytes: patternBytes(10), lastAccessedAt: now - 29 * 60_000 });
-    const collected = await seedNamedFile(env, { family: "saver", name: "gone.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
+    const handedOut = await seedNamedFile(env, { namespace: "saver", name: "handed.mp4", bytes: patternBytes(10), lastAccessedAt: now - 29 * 60_000 });
+    const collected = await seedNamedFile(env, { namespace: "saver", name: "gone.mp4", bytes: patternBytes(10), lastAccessedAt: now - 31 * 60_000 });
     await collectIdleFiles(env, 1800, now);
     const touched = await touchFilesForHandOut(env, [handedOut.file.id, collected.file.id], now);
     expect(touched.map((f) => f.id)).toEqual([handedOut.file.id]);

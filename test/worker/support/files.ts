@@ -21,7 +21,7 @@ export function streamOf(bytes: Uint8Array, chunk = 64 * 1024): ReadableStream<U
 /** Store bytes in R2 and give them a public name, as a finished download would. */
 export async function seedNamedFile(
   env: Env,
-  opts: { family: string; name: string; bytes: Uint8Array; contentType?: string; ownerUserId?: number | null; lastAccessedAt?: number },
+  opts: { namespace: string; name: string; bytes: Uint8Array; contentType?: string; ownerUserId?: number | null; lastAccessedAt?: number },
 ) {
   const key = `test/${crypto.randomUUID()}/${opts.name}`;
   const put = await putStream(env.MEDIA, key, streamOf(opts.bytes), {
@@ -30,6 +30,8 @@ export async function seedNamedFile(
     maxBytes: 1 << 30,
   });
   const file = await registerFile(env, { key, size: put.size, contentType: opts.contentType ?? "video/mp4", etag: put.etag }, opts.lastAccessedAt);
-  const name = await nameFile(env, { family: opts.family, publicName: opts.name, fileId: file.id, ownerUserId: opts.ownerUserId ?? null });
+  const named = await nameFile(env, { namespace: opts.namespace, publicName: opts.name, fileId: file.id, ownerUserId: opts.ownerUserId ?? null });
+  if (!named.ok) throw new Error(`seed name ${opts.name} is taken`);
+  const name = named.name;
   return { key, file, name };
 }

@@ -9,7 +9,7 @@ import { CONVERSION_SERVICES, conversions } from "../../db/schema";
 import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
-import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
+import { fetchFailureToError, fetchMediaAndWait, sentence, type FailureWording } from "../../media/fetch-media";
 import { extensionOf, isPublicName } from "../../media/names";
 import { deleteName, findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
@@ -18,7 +18,7 @@ import type { MediaService } from "../../sources/types";
 export type ConverterService = (typeof CONVERSION_SERVICES)[number];
 
 /** Names of each service live in their own namespace: a YouTube name is not downloadable via /api/tiktok. */
-export const familyOf = (service: ConverterService) => `converter.${service}`;
+export const namespaceOf = (service: ConverterService) => `converter.${service}`;
 
 export const isConverterTable = (table: string): table is ConverterService =>
   (CONVERSION_SERVICES as readonly string[]).includes(table);
@@ -31,6 +31,8 @@ const CONVERTER_FAILURES: FailureWording = {
     "source.unsupported": [400, "Unsupported URL"],
     "source.blocked": [400, "Unsupported URL"],
     "source.too_large": [413, "The media exceeds the size limit"],
+    // Unreachable is not missing: the source may be down, or this server offline. 502, naming the host.
+    "source.unreachable": [502, sentence],
   },
   timeout: "Conversion is taking longer than expected; repeat the request to get the result",
   fallback: [502, "Conversion failed, please try again later"],
@@ -74,12 +76,14 @@ async function convert(env: Env, input: ConvertInput): Promise<{ filename: strin
     const outcome = await fetchMediaAndWait(
       env,
       { service: source.service, sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: input.select },
-      { family: familyOf(input.service), ownerUserId: input.userId },
+      { family: "converter", ownerUserId: input.userId },
     );
     if (!outcome.ok) throw fetchFailureToError(outcome.failure, CONVERTER_FAILURES);
     const picked = input.pick(outcome.result.outputs, outcome.result.title);
     if (!picked) throw new AppError(404, "The post has no content of the requested type", "source.no_media");
-    await nameFile(env, { family: familyOf(input.service), publicName: picked.filename, fileId: picked.fileId, ownerUserId: input.userId });
+    const named = await nameFile(env, { namespace: namespaceOf(input.service), publicName: picked.filename, fileId: picked.fileId, ownerUserId: input.userId });
+    // Names carry 32 random bits; a collision with another owner's name is refused, never re-pointed.
+    if (!named.ok) throw new AppError(409, "File name collision, please retry", "name.taken");
     await recordConversion(env, { ...base, filename: picked.filename, status: "success", url: source.canonicalUrl });
     return { filename: picked.filename };
   } catch (err) {
@@ -154,12 +158,12 @@ export function convertTiktok(env: Env, userId: number | null, body: { url: stri
  */
 export async function findConverted(env: Env, service: ConverterService, filename: string, callerId: number | null): Promise<NamedFile | undefined> {
   if (!isPublicName(filename)) return undefined;
-  return findNamedFile(env, familyOf(service), filename, { caller: callerId });
+  return findNamedFile(env, namespaceOf(service), filename, { caller: callerId });
 }
 
 export async function deleteConverted(env: Env, service: ConverterService, filename: string, callerId: number | null): Promise<boolean> {
   if (!isPublicName(filename)) return false;
-  return deleteName(env, familyOf(service), filename, { caller: callerId });
+  return deleteName(env, namespaceOf(service), filename, { caller: callerId });
 }
 
 /** The caller's own conversions of one service, oldest first, one tab-separated line each. */

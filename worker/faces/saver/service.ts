@@ -1,12 +1,13 @@
 /** The saver's logic: resolve a TikTok URL, fetch it through the shared task, name the files. No HTTP. */
 import { getConfig } from "../../env";
 import { AppError } from "../../lib/errors";
-import { fetchFailureToError, fetchMediaAndWait, type FailureWording } from "../../media/fetch-media";
+import { fetchFailureToError, fetchMediaAndWait, sentence, type FailureWording } from "../../media/fetch-media";
 import { extensionOf, isPublicName } from "../../media/names";
 import { findNamedFile, nameFile, type NamedFile } from "../../media/store";
 import { resolveSource } from "../../sources/resolve";
 
-export const SAVER_FAMILY = "saver";
+/** The saver's names (`<post id>.mp4`) live in their own namespace. */
+export const SAVER_NAMESPACE = "saver";
 
 export interface SavedFile {
   name: string;
@@ -22,6 +23,8 @@ const SAVER_FAILURES: FailureWording = {
     "source.unsupported": [400, "Invalid TikTok URL"],
     "source.blocked": [400, "Invalid TikTok URL"],
     "source.too_large": [413, "The media exceeds the size limit"],
+    // Unreachable is not missing: the source may be down, or this server offline. 502, naming the host.
+    "source.unreachable": [502, sentence],
   },
   timeout: "Download is taking longer than expected; repeat the request to get the result",
   fallback: [500, "Failed to save the file"],
@@ -43,7 +46,7 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
       fetchUrl: source.fetchUrl,
       select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
     },
-    { family: SAVER_FAMILY, ownerUserId },
+    { family: "saver", ownerUserId },
   );
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, SAVER_FAILURES);
 
@@ -58,7 +61,10 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
       missing.push(name);
       continue;
     }
-    await nameFile(env, { family: SAVER_FAMILY, publicName: name, fileId: file.id, ownerUserId });
+    const named = await nameFile(env, { namespace: SAVER_NAMESPACE, publicName: name, fileId: file.id, ownerUserId });
+    // A post's names are derived from its id, so a taken name means another owner's file under the same
+    // name: refuse rather than hand out a stream of someone else's file.
+    if (!named.ok) throw new AppError(409, `The name ${name} is in use`, "name.taken");
     saved.push({ name, url: `/stream/${encodeURIComponent(name)}` });
   }
   if (missing.length > 0) throw new AppError(404, `Files not found: ${missing.join(", ")}`, "files.missing");
@@ -68,5 +74,5 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
 /** Look up a saver file by its public name; names outside the plain-file alphabet never match. */
 export async function findSavedFile(env: Env, filename: string): Promise<NamedFile | undefined> {
   if (!isPublicName(filename)) return undefined;
-  return findNamedFile(env, SAVER_FAMILY, filename);
+  return findNamedFile(env, SAVER_NAMESPACE, filename);
 }

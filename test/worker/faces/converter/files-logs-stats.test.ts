@@ -14,7 +14,7 @@ describe("converter downloads and deletes (seed 001)", () => {
       ["instagram", "instagram_ab12cd34.zip"],
       ["tiktok", "tiktok_video_ab12cd34.mp4"],
     ] as const) {
-      await seedNamedFile(env, { family: `converter.${svc}`, name, bytes, contentType: name.endsWith(".zip") ? "application/zip" : "video/mp4" });
+      await seedNamedFile(env, { namespace: `converter.${svc}`, name, bytes, contentType: name.endsWith(".zip") ? "application/zip" : "video/mp4" });
       const res = await postJson(`/api/${svc}/download`, { filename: name });
       expect(res.status).toBe(200);
       expect(res.headers.get("Content-Type")).toBe(name.endsWith(".zip") ? "application/zip" : "application/octet-stream");
@@ -27,7 +27,7 @@ describe("converter downloads and deletes (seed 001)", () => {
   });
 
   it("should answer a missing or foreign file with the documented 404", async () => {
-    await seedNamedFile(env, { family: "converter.youtube", name: "only_on_youtube_00000000.mp4", bytes: patternBytes(10) });
+    await seedNamedFile(env, { namespace: "converter.youtube", name: "only_on_youtube_00000000.mp4", bytes: patternBytes(10) });
     for (const svc of ["instagram", "tiktok"]) {
       const res = await postJson(`/api/${svc}/download`, { filename: "only_on_youtube_00000000.mp4" });
       expect(res.status).toBe(404);
@@ -48,7 +48,7 @@ describe("converter downloads and deletes (seed 001)", () => {
     } as const;
     for (const [svc, notFound] of Object.entries(expectations)) {
       const name = `${svc}_delete_me_12345678.mp4`;
-      const { key } = await seedNamedFile(env, { family: `converter.${svc}`, name, bytes: patternBytes(10) });
+      const { key } = await seedNamedFile(env, { namespace: `converter.${svc}`, name, bytes: patternBytes(10) });
       const del = await postJson(`/api/${svc}/delete`, { filename: name }, {}, "DELETE");
       expect(del.status).toBe(200);
       expect(await del.json()).toEqual({ status: "deleted" });

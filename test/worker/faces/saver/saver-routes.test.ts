@@ -101,7 +101,7 @@ describe("POST /download — documented errors", () => {
 
 describe("GET /stream/{filename}", () => {
   beforeAll(async () => {
-    await seedNamedFile(env, { family: "saver", name: "312132123123132.mp4", bytes, contentType: "video/mp4" });
+    await seedNamedFile(env, { namespace: "saver", name: "312132123123132.mp4", bytes, contentType: "video/mp4" });
   });
 
   it("should stream the whole file with length, type, etag and range support advertised", async () => {
