@@ -110,6 +110,15 @@ export function fetchFailureToError(failure: FetchFailure, wording: FailureWordi
   return new AppError(status, typeof message === "function" ? message(failure.message) : message, failure.code);
 }
 
+/**
+ * Failures a waiting client hears about at the first failed attempt, while the task keeps retrying in the
+ * background: an unreachable source is worth retrying later, but not worth holding a request open through
+ * every backoff (a server without internet would answer only after all attempts). A repeat of the request
+ * joins the same task and gets its next outcome.
+ */
+const FAIL_FAST_CODES: ReadonlySet<string> = new Set(["source.unreachable"]);
+const failedFast = (task: TaskRow) => task.status === "queued" && task.errorCode !== null && FAIL_FAST_CODES.has(task.errorCode);
+
 export type FetchOutcome =
   | { ok: true; task: TaskRow; result: MediaFetchResult; files: Map<string, FileRow> }
   | { ok: false; task: TaskRow | undefined; failure: FetchFailure };
@@ -135,9 +144,9 @@ export async function fetchMediaAndWait(
       family: opts.family,
       ownerUserId: opts.ownerUserId ?? null,
     });
-    const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()));
+    const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });
     if (timedOut) return { ok: false, task: final, failure: { kind: "timeout" } };
-    if (final.status === "dead") {
+    if (final.status === "dead" || failedFast(final)) {
       return { ok: false, task: final, failure: { kind: "failed", code: final.errorCode ?? "internal", message: final.errorMessage ?? "failed" } };
     }
     if (final.status === "expired") continue;

@@ -392,9 +392,14 @@ export async function waitForTask(
   env: Env,
   id: string,
   timeoutMs: number,
-  opts: { sliceMs?: number } = {},
+  opts: {
+    sliceMs?: number;
+    /** Also stop at a non-terminal state the caller can answer from (woken by every event, not just the final one). */
+    until?: (task: TaskRow) => boolean;
+  } = {},
 ): Promise<{ task: TaskRow; timedOut: boolean }> {
   const sliceMs = opts.sliceMs ?? WAIT_SLICE_MS;
+  const settled = (t: TaskRow) => isTerminal(t.status) || (opts.until?.(t) ?? false);
   const deadline = Date.now() + timeoutMs;
   const channel = taskChannelStub(env, id);
   const read = async () => {
@@ -403,20 +408,21 @@ export async function waitForTask(
     return task;
   };
   let task = await read();
-  while (!isTerminal(task.status)) {
+  while (!settled(task)) {
     const left = deadline - Date.now();
     if (left <= 0) return { task, timedOut: true };
     const started = Date.now();
     let heard = false;
     try {
-      heard = (await channel.waitForFinal(Math.min(sliceMs, left))) !== null;
+      const slice = Math.min(sliceMs, left);
+      heard = (await (opts.until ? channel.waitForNext(slice) : channel.waitForFinal(slice))) !== null;
     } catch (err) {
       console.warn(JSON.stringify({ level: "warn", event: "task.wait_channel_failed", taskId: id, error: String(err) }));
     }
     task = await read();
     // A final event that D1 contradicts (an earlier run's, before a lost reopen publish) returns at once:
     // pace the loop instead of spinning on it.
-    if ((heard || Date.now() - started < 50) && !isTerminal(task.status)) {
+    if ((heard || Date.now() - started < 50) && !settled(task)) {
       await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
     }
   }
