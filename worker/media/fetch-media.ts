@@ -13,7 +13,8 @@ import { AppError } from "../lib/errors";
 import { getConfig } from "../env";
 import { expireTask, submitTask, waitForTask } from "../tasks/engine";
 import { TaskError } from "../tasks/errors";
-import type { TaskHandler } from "../tasks/registry";
+import type { TaskHandler, TaskRunContext } from "../tasks/registry";
+import { deletePrefix } from "./orphans";
 import { registerFile, touchFilesForHandOut } from "./store";
 import { uploadUrlFor } from "./signed-urls";
 import { transcoderFor } from "./transcoder-client";
@@ -49,9 +50,29 @@ export function mediaFetchKey(payload: Pick<MediaFetchPayload, "service" | "sour
 /** Runs one attempt of a media.fetch task: the transcoder fetches, outputs land in R2, rows are registered. */
 export const runMediaFetchTask: TaskHandler = async ({ env, task, progress, signal }) => {
   const payload = mediaFetchPayloadSchema.parse(task.payload);
-  const config = getConfig(env);
   // One prefix per attempt: a crashed attempt's half-written outputs can never be mistaken for this one's.
   const prefix = `tasks/${task.id}/a${task.attempts}`;
+  try {
+    return await fetchIntoPrefix(env, task, payload, prefix, progress, signal);
+  } catch (err) {
+    // What this attempt wrote and did not register is garbage now (the next attempt writes under its own
+    // prefix); remove it at once rather than leave it to the orphan sweep. Registered outputs are kept.
+    await deletePrefix(env, prefix).catch((cleanup: unknown) =>
+      console.warn(JSON.stringify({ level: "warn", event: "task.cleanup_failed", taskId: task.id, prefix, error: String(cleanup) })),
+    );
+    throw err;
+  }
+};
+
+async function fetchIntoPrefix(
+  env: Env,
+  task: TaskRow,
+  payload: MediaFetchPayload,
+  prefix: string,
+  progress: TaskRunContext["progress"],
+  signal: AbortSignal,
+): Promise<MediaFetchResult> {
+  const config = getConfig(env);
   const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS, config.MAX_MEDIA_BYTES);
   const client = transcoderFor(env);
   const result = await client.run(
@@ -86,7 +107,7 @@ export const runMediaFetchTask: TaskHandler = async ({ env, task, progress, sign
     outputs.push({ ...output, fileId: file.id });
   }
   return { title: result.title, sourceId: result.sourceId, uploader: result.uploader, outputs } satisfies MediaFetchResult;
-};
+}
 
 export type FetchFailure =
   | { kind: "failed"; code: string; message: string }

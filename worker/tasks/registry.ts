@@ -68,7 +68,3 @@ export function registerTaskKind(kind: string, definition: TaskKindDefinition): 
 export function getTaskKind(kind: string): TaskKindDefinition | undefined {
   return kinds.get(kind);
 }
-
-export function registeredTaskKinds(): string[] {
-  return [...kinds.keys()].sort();
-}
