@@ -1,5 +1,5 @@
 /**
- * The platform's D1 schema: one identity, one media store, one task engine, plus the per-family
+ * The platform's D1 schema: one identity, one media store, one task engine, plus the per-face
  * records that the documents expose (conversion logs). The tables are the source of row types;
  * migrations in `migrations/` are generated from this file by drizzle-kit.
  *
@@ -78,14 +78,15 @@ export const files = sqliteTable(
 );
 
 /**
- * Public names of files, per API family. A name is what a client puts in a URL; it is looked up here and
- * never used as an R2 key. Several names (of several families or users) can share one cached object.
+ * Public names of files, per namespace (a face's scope of names: `saver`, `converter.youtube`, ...). A
+ * name is what a client puts in a URL; it is looked up here and never used as an R2 key. Several names
+ * (of several namespaces or users) can share one cached object.
  */
 export const fileNames = sqliteTable(
   "file_names",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    family: text("family").notNull(),
+    namespace: text("namespace").notNull(),
     publicName: text("public_name").notNull(),
     fileId: text("file_id")
       .notNull()
@@ -94,7 +95,7 @@ export const fileNames = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("file_names_family_name_unique").on(t.family, t.publicName),
+    uniqueIndex("file_names_namespace_name_unique").on(t.namespace, t.publicName),
     index("file_names_file_idx").on(t.fileId),
     index("file_names_owner_idx").on(t.ownerUserId),
   ],
@@ -124,7 +125,8 @@ export const tasks = sqliteTable(
   {
     id: text("id").primaryKey(),
     kind: text("kind").notNull(),
-    family: text("family"),
+    /** The face that first submitted the task (informational: a shared task has many requesters). */
+    face: text("face"),
     priority: integer("priority").notNull().default(5),
     status: text("status", { enum: TASK_STATUSES }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
@@ -169,7 +171,7 @@ export const tasks = sqliteTable(
 /**
  * Who hears about a task: each row sends the task's progress events to one JobProgress channel. Tasks are
  * shared between requests and jobs (the download cache), so every requester watches; `owner_user_id` and
- * `family` only record the first one.
+ * `face` only record the first one.
  */
 export const taskWatchers = sqliteTable(
   "task_watchers",

@@ -50,7 +50,7 @@ export function faceRoute<R extends RouteConfig>(config: R, handler: AppRouteHan
 }
 
 export interface Face {
-  /** Stable name: logs, the fuzz report, `tasks.family` of the tasks it submits. */
+  /** Stable name: logs, the fuzz report, `tasks.face` of the tasks it submits. */
   readonly name: string;
   readonly errors: ErrorFormat;
   /**

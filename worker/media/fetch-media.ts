@@ -151,7 +151,7 @@ export type FetchOutcome =
 export async function fetchMediaAndWait(
   env: Env,
   input: { service: MediaFetchPayload["service"]; sourceId: string; canonicalUrl: string; fetchUrl: string; select: FetchSelection },
-  opts: { family: string; ownerUserId?: number | null; priority?: number; timeoutMs?: number },
+  opts: { face: string; ownerUserId?: number | null; priority?: number; timeoutMs?: number },
 ): Promise<FetchOutcome> {
   const timeoutMs = opts.timeoutMs ?? getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
   const deadline = Date.now() + timeoutMs;
@@ -162,7 +162,7 @@ export async function fetchMediaAndWait(
       payload,
       idempotencyKey: mediaFetchKey(payload),
       priority: opts.priority ?? 5,
-      family: opts.family,
+      face: opts.face,
       ownerUserId: opts.ownerUserId ?? null,
     });
     const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });

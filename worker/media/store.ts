@@ -166,9 +166,9 @@ export async function nameFile(
   const owner = input.ownerUserId ?? null;
   const [row] = await db
     .insert(fileNames)
-    .values({ family: input.namespace, publicName: input.publicName, fileId: input.fileId, ownerUserId: owner, createdAt: new Date(now) })
+    .values({ namespace: input.namespace, publicName: input.publicName, fileId: input.fileId, ownerUserId: owner, createdAt: new Date(now) })
     .onConflictDoUpdate({
-      target: [fileNames.family, fileNames.publicName],
+      target: [fileNames.namespace, fileNames.publicName],
       set: { fileId: input.fileId },
       // SQLite's IS compares NULLs as equal: an anonymous name stays re-pointable by anonymous callers only.
       setWhere: sql`${fileNames.ownerUserId} IS ${owner}`,
@@ -178,7 +178,7 @@ export async function nameFile(
   const held = await db
     .select()
     .from(fileNames)
-    .where(and(eq(fileNames.family, input.namespace), eq(fileNames.publicName, input.publicName)))
+    .where(and(eq(fileNames.namespace, input.namespace), eq(fileNames.publicName, input.publicName)))
     .get();
   if (held && held.fileId === input.fileId) return { ok: true, name: held };
   return { ok: false, reason: "taken" };
@@ -198,7 +198,7 @@ export interface NameAccess {
 }
 
 function nameCondition(namespace: string, publicName: string, access: NameAccess) {
-  const byName = and(eq(fileNames.family, namespace), eq(fileNames.publicName, publicName));
+  const byName = and(eq(fileNames.namespace, namespace), eq(fileNames.publicName, publicName));
   if (access.caller === undefined) return byName;
   const visible = access.caller === null ? isNull(fileNames.ownerUserId) : or(isNull(fileNames.ownerUserId), eq(fileNames.ownerUserId, access.caller));
   return and(byName, visible);

@@ -29,7 +29,7 @@ export const childKey = (parentId: string, key: string) => `child:${parentId}:${
  */
 export async function spawnChildren(
   env: Env,
-  parent: Pick<TaskRow, "id" | "leaseToken" | "priority" | "family" | "ownerUserId">,
+  parent: Pick<TaskRow, "id" | "leaseToken" | "priority" | "face" | "ownerUserId">,
   specs: readonly ChildSpec[],
   now = Date.now(),
 ): Promise<string[]> {
@@ -38,7 +38,7 @@ export async function spawnChildren(
   const rows: NewTask[] = specs.map((spec) => ({
     id: newId(),
     kind: spec.kind,
-    family: parent.family,
+    face: parent.face,
     priority: clampPriority(spec.priority ?? parent.priority),
     status: "queued",
     maxRetries: spec.maxRetries ?? config.TASK_MAX_RETRIES,

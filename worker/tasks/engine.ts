@@ -41,7 +41,8 @@ export interface SubmitTaskInput {
   priority?: number;
   idempotencyKey?: string;
   maxRetries?: number;
-  family?: string;
+  /** The submitting face (recorded, never used for access or listings). */
+  face?: string;
   ownerUserId?: number | null;
   /** A JobProgress channel that hears this task's events (added whether the task is new or joined). */
   watch?: string;
@@ -73,7 +74,7 @@ async function submitOrJoin(env: Env, input: SubmitTaskInput, now: number): Prom
   const row = {
     id: newId(),
     kind: input.kind,
-    family: input.family ?? null,
+    face: input.face ?? null,
     priority: clampPriority(input.priority),
     status: "queued" as const,
     maxRetries: input.maxRetries ?? config.TASK_MAX_RETRIES,

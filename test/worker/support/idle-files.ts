@@ -24,7 +24,7 @@ export async function seedIdleFiles(env: Env, count: number, lastAccessedAt: num
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const part = rows.slice(i, i + ROWS_PER_INSERT);
     await db.insert(files).values(part);
-    await db.insert(fileNames).values(part.map((r) => ({ family: "saver", publicName: `${r.id}.mp4`, fileId: r.id })));
+    await db.insert(fileNames).values(part.map((r) => ({ namespace: "saver", publicName: `${r.id}.mp4`, fileId: r.id })));
   }
   return rows;
 }

@@ -28,7 +28,7 @@ export const listTasks: AppRouteHandler<R.ListTasksRoute> = async (c) => {
       tasks: rows.map((t) => ({
         id: t.id,
         kind: t.kind,
-        family: t.family,
+        face: t.face,
         priority: t.priority,
         status: t.status,
         attempts: t.attempts,

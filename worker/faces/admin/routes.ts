@@ -40,7 +40,7 @@ export const TaskView = z
   .object({
     id: z.string(),
     kind: z.string(),
-    family: z.string().nullable(),
+    face: z.string().nullable(),
     priority: z.number().int(),
     status: z.enum(TASK_STATUSES),
     attempts: z.number().int(),

@@ -76,7 +76,7 @@ async function convert(env: Env, input: ConvertInput): Promise<{ filename: strin
     const outcome = await fetchMediaAndWait(
       env,
       { service: source.service, sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: input.select },
-      { family: "converter", ownerUserId: input.userId },
+      { face: "converter", ownerUserId: input.userId },
     );
     if (!outcome.ok) throw fetchFailureToError(outcome.failure, CONVERTER_FAILURES);
     const picked = input.pick(outcome.result.outputs, outcome.result.title);

@@ -46,7 +46,7 @@ export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number 
       fetchUrl: source.fetchUrl,
       select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
     },
-    { family: "saver", ownerUserId },
+    { face: "saver", ownerUserId },
   );
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, SAVER_FAILURES);
 
