@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from "hono";
 import { openApiSecurity, type RouteAccess } from "../auth/policy";
 import type { AppEnv, AppRouteHandler } from "../lib/app-context";
 import type { ErrorFormat } from "../lib/error-format";
+import { streamsBody } from "../media/upload-route";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -18,7 +19,7 @@ export interface FaceRoute {
   /** OpenAPI path template, e.g. `/stream/{filename}`; a trailing `/` means "with or without it". */
   readonly path: string;
   readonly access: RouteAccess;
-  /** The handler reads the request body as a stream (uploads): no whole-body size limit applies. */
+  /** The handler reads the request body as a stream (uploads, under their own caps): no whole-body size limit. */
   readonly streamingBody: boolean;
   /**
    * Registers the route (and, for a template ending in `/`, its slash-less twin, hidden from the document)
@@ -27,18 +28,16 @@ export interface FaceRoute {
   register(app: OpenAPIHono<AppEnv>, middleware: MiddlewareHandler<AppEnv>[], hook: RouteHook<RouteConfig, AppEnv>): void;
 }
 
-export interface RouteOptions {
-  /** Set on upload routes whose handler streams the body (see `worker/media/`); skips the body-size limit. */
-  streamingBody?: boolean;
-}
-
-/** A route of a face: its OpenAPI definition, its handler, and who may call it under which rate limit. */
-export function faceRoute<R extends RouteConfig>(config: R, handler: AppRouteHandler<R>, access: RouteAccess, options: RouteOptions = {}): FaceRoute {
+/**
+ * A route of a face: its OpenAPI definition, its handler, and who may call it under which rate limit. A
+ * route whose config carries `streamingBody` (worker/media/upload-route.ts) reads its body as a stream.
+ */
+export function faceRoute<R extends RouteConfig>(config: R, handler: AppRouteHandler<R>, access: RouteAccess): FaceRoute {
   return {
     method: config.method.toUpperCase() as HttpMethod,
     path: config.path,
     access,
-    streamingBody: options.streamingBody ?? false,
+    streamingBody: streamsBody(config),
     register(app, middleware, hook) {
       const documented = { ...config, security: openApiSecurity(access), middleware };
       app.openapi(documented, handler as never, hook as never);

@@ -40,6 +40,17 @@ describe("PUT/GET /internal/blobs/{token}/{name}", () => {
     expect(other.status).toBe(403);
   });
 
+  it("should stream bodies past the whole-body limit that other routes keep (the route is marked streaming)", async () => {
+    const limit = 1_048_576; // MAX_BODY_BYTES's default
+    const upload = await uploadUrlFor(env, "tasks/blob-test/a3", 60, 10 * limit);
+    const bytes = patternBytes(2 * limit + 17);
+    const put = await call(`${pathOf(upload)}/big.mp4`, { method: "PUT", body: streamOf(bytes, 65_536), duplex: "half" } as RequestInit);
+    expect(put.status).toBe(201);
+    expect((await env.MEDIA.head("tasks/blob-test/a3/big.mp4"))?.size).toBe(bytes.byteLength);
+    const login = await call("/api/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: streamOf(bytes, 65_536), duplex: "half" } as RequestInit);
+    expect(login.status).toBe(413);
+  });
+
   it("should refuse uploads without a valid grant, with a bad name, or over the cap", async () => {
     const upload = await uploadUrlFor(env, "tasks/blob-test/a2", 60, 1000);
     const cases: [string, number][] = [

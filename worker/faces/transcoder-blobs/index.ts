@@ -14,7 +14,7 @@ export const transcoderBlobsFace = defineFace({
   paths: ["/internal/"],
   cors: "none",
   routes: [
-    faceRoute(routes.blobPut, h.blobPut, publicRoute("internal", []), { streamingBody: true }),
+    faceRoute(routes.blobPut, h.blobPut, publicRoute("internal", [])),
     faceRoute(routes.blobGet, h.blobGet, publicRoute("internal", [])),
   ],
 });

@@ -5,6 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, fastApiErrors } from "../../lib/error-format";
 import { binary, json } from "../../lib/openapi";
+import { streamingBody } from "../../media/upload-route";
 
 const BlobParams = z.object({
   token: z.string().max(2000).openapi({ param: { name: "token", in: "path" } }),
@@ -12,6 +13,7 @@ const BlobParams = z.object({
 });
 
 export const blobPut = createRoute({
+  ...streamingBody,
   method: "put",
   path: "/internal/blobs/{token}/{name}",
   tags: ["Internal"],
