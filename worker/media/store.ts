@@ -63,12 +63,14 @@ async function putMultipart(bucket: R2Bucket, key: string, body: ReadableStream<
   const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType } });
   const parts: R2UploadedPart[] = [];
   const reader = body.getReader();
-  let buffer = new Uint8Array(PART_SIZE);
+  // One part buffer for the whole upload: uploadPart has taken the bytes once it resolves, so the buffer
+  // is refilled rather than replaced (a fresh 8 MiB per part would leave a gigabyte of garbage behind a
+  // 1 GB upload for the collector to find).
+  const buffer = new Uint8Array(PART_SIZE);
   let filled = 0;
   let total = 0;
   const flush = async () => {
     parts.push(await upload.uploadPart(parts.length + 1, buffer.subarray(0, filled)));
-    buffer = new Uint8Array(PART_SIZE);
     filled = 0;
   };
   try {
