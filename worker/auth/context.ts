@@ -1,12 +1,7 @@
+import type { AuthContext } from "../lib/app-context";
 import { AppError } from "../lib/errors";
 
-/** Who is calling, once a credential has been verified. Set on the request context by the auth middleware. */
-export interface AuthContext {
-  userId: number;
-  username: string;
-  role: "user" | "admin";
-  via: "jwt" | "api_key";
-}
+export type { AuthContext };
 
 /**
  * The caller of a route the access policy marks `user` or `admin`: the access middleware has already

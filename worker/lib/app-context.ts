@@ -5,10 +5,20 @@
 import type { RouteConfig, RouteHandler, RouteHook } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AuthContext } from "../auth/context";
 import { AppError } from "./errors";
 import type { ErrorFormat } from "./error-format";
 import { malformedJsonIssue, toValidationIssues, type ValidationTarget } from "./validation-issues";
+
+/**
+ * Who is calling, once a credential has been verified (worker/auth/). Declared here, with the context it
+ * is kept in, so that lib/ needs nothing from auth/.
+ */
+export interface AuthContext {
+  userId: number;
+  username: string;
+  role: "user" | "admin";
+  via: "jwt" | "api_key";
+}
 
 export interface AppVariables {
   requestId: string;
