@@ -15,6 +15,8 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** What the app needs of a route to wire it; the handler's types stay captured inside `register`. */
 export interface FaceRoute {
+  /** The route's OpenAPI definition as written (documented responses included). */
+  readonly config: RouteConfig;
   readonly method: HttpMethod;
   /** OpenAPI path template, e.g. `/stream/{filename}`; a trailing `/` means "with or without it". */
   readonly path: string;
@@ -34,6 +36,7 @@ export interface FaceRoute {
  */
 export function faceRoute<R extends RouteConfig>(config: R, handler: AppRouteHandler<R>, access: RouteAccess): FaceRoute {
   return {
+    config,
     method: config.method.toUpperCase() as HttpMethod,
     path: config.path,
     access,
