@@ -7,11 +7,9 @@ import { z } from "zod";
 
 /**
  * Bindings `wrangler types` cannot generate: wrangler.toml's `[secrets] required` declares only required
- * secrets, and these two may be absent. Read them through getConfig, which validates them.
+ * secrets, and this one is absent outside tests. Read it through getConfig, which validates it.
  */
 interface OptionalBindings {
-  /** Shared secret the Worker sends to the transcoder (defence in depth behind the Container binding). */
-  TRANSCODER_TOKEN?: string;
   /** Test mode only (APP_ENV=test): canonical media URLs are fetched from this local fixture origin. */
   SOURCE_FIXTURE_ORIGIN?: string;
 }
@@ -92,6 +90,12 @@ const configSchema = z.object({
     .default("")
     .transform((v) => v.split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean))
     .pipe(z.array(z.union([z.literal("*"), z.string().url()]))),
+  /**
+   * Seed 002's writes (uploads, removals, metadata changes): `public` as the document has them (no
+   * authentication, `user_id` trusted), or `user`: a platform credential is required and a caller changes only
+   * what it created.
+   */
+  SOCIAL_WRITE_ACCESS: z.enum(["public", "user"]).default("public"),
 }).extend(rateLimitSchema.shape);
 
 export type AppConfig = z.infer<typeof configSchema> & {

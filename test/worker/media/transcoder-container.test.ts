@@ -17,6 +17,6 @@ describe("containerEnvVars", () => {
   });
 
   it.each([undefined, ""])("should leave TRANSCODER_TOKEN out when the Worker has none (%j)", (token) => {
-    expect(containerEnvVars({ ...env, TRANSCODER_TOKEN: token })).not.toHaveProperty("TRANSCODER_TOKEN");
+    expect(containerEnvVars({ ...env, TRANSCODER_TOKEN: token } as Env)).not.toHaveProperty("TRANSCODER_TOKEN");
   });
 });
