@@ -18,7 +18,7 @@ import { z } from "zod";
  * refuses a request whose major part differs from its own (`protocol.mismatch`), so a new Worker never
  * talks to an old container image unnoticed, nor the other way round.
  */
-export const PROTOCOL_VERSION = "1.0";
+export const PROTOCOL_VERSION = "1.1";
 /** Sent by the Worker on every operation request and by the transcoder on every response. */
 export const PROTOCOL_VERSION_HEADER = "X-Protocol-Version";
 
@@ -71,7 +71,7 @@ export const probeRequestSchema = z.object({
 });
 export type ProbeRequest = z.infer<typeof probeRequestSchema>;
 
-export const outputKindSchema = z.enum(["video", "audio", "image", "archive"]);
+export const outputKindSchema = z.enum(["video", "audio", "image", "archive", "playlist"]);
 export type OutputKind = z.infer<typeof outputKindSchema>;
 
 /** Output names are chosen by the transcoder and must stay inside this alphabet (they become R2 key parts). */
@@ -87,6 +87,8 @@ export const outputFileSchema = z.object({
   durationSeconds: z.number().nonnegative().optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
+  /** HLS: the ladder rung a segment or media playlist belongs to (e.g. `720p`). */
+  rendition: z.string().regex(/^[0-9]{2,4}p$/).optional(),
 });
 export type OutputFile = z.infer<typeof outputFileSchema>;
 
@@ -120,6 +122,76 @@ export const probeResultSchema = z.object({
   streams: z.array(probeStreamSchema),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;
+
+/** The standard ladder, by the short side of the picture (a 720x1280 portrait video is 720p). */
+export const HLS_RUNG_HEIGHTS = [240, 480, 720, 1080] as const;
+
+export const hlsRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  /** A signed GET URL of the uploaded original (served by the Worker). */
+  source: z.string().url(),
+  output: outputTargetSchema,
+  segmentSeconds: z.number().int().min(2).max(6).default(4),
+  /**
+   * Caps the ladder at this short side (e.g. 720: no 1080p rung). Rungs above the source are left out
+   * anyway; when none is left, the source's own size is the only rung.
+   */
+  rungs: z.number().int().min(HLS_RUNG_HEIGHTS[0]).max(HLS_RUNG_HEIGHTS[HLS_RUNG_HEIGHTS.length - 1]!).optional(),
+});
+export type HlsRequest = z.infer<typeof hlsRequestSchema>;
+
+export const hlsSegmentSchema = z.object({
+  name: z.string().regex(OUTPUT_NAME_PATTERN),
+  durationSeconds: z.number().positive(),
+  size: z.number().int().positive(),
+});
+
+/** One rung as produced: every figure is measured on the uploaded segments, not taken from encoder settings. */
+export const hlsRenditionSchema = z.object({
+  name: z.string().regex(/^[0-9]{2,4}p$/),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Peak segment bit rate (bits/s), the master playlist's BANDWIDTH. */
+  bandwidth: z.number().int().positive(),
+  /** Total bits / total duration, the master playlist's AVERAGE-BANDWIDTH. */
+  averageBandwidth: z.number().int().positive(),
+  /** RFC 6381 codecs, e.g. `avc1.64001f,mp4a.40.2`. */
+  codecs: z.string().min(1).max(100),
+  frameRate: z.number().positive(),
+  playlist: z.string().regex(OUTPUT_NAME_PATTERN),
+  segments: z.array(hlsSegmentSchema).min(1),
+});
+export type HlsRendition = z.infer<typeof hlsRenditionSchema>;
+
+export const hlsResultSchema = z.object({
+  master: z.string().regex(OUTPUT_NAME_PATTERN),
+  poster: z.string().regex(OUTPUT_NAME_PATTERN),
+  segmentType: z.enum(["mpegts"]),
+  durationSeconds: z.number().positive(),
+  hasAudio: z.boolean(),
+  renditions: z.array(hlsRenditionSchema).min(1),
+});
+export type HlsResult = z.infer<typeof hlsResultSchema>;
+
+export const THUMBNAIL_MIN_WIDTH = 32;
+export const THUMBNAIL_MAX_WIDTH = 1920;
+
+export const thumbnailRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  /** A signed GET URL of the video (served by the Worker). */
+  source: z.string().url(),
+  output: outputTargetSchema,
+  timeSeconds: z.number().min(0).max(86_400),
+  width: z.number().int().min(THUMBNAIL_MIN_WIDTH).max(THUMBNAIL_MAX_WIDTH),
+});
+export type ThumbnailRequest = z.infer<typeof thumbnailRequestSchema>;
+
+export const thumbnailResultSchema = z.object({
+  output: outputFileSchema,
+  /** The time of the frame taken: the request's, or the last frame's when the video is shorter. */
+  timeSeconds: z.number().nonnegative(),
+});
+export type ThumbnailResult = z.infer<typeof thumbnailResultSchema>;
 
 /**
  * Error codes the transcoder reports. `retryable` decides whether the task engine tries again:
@@ -179,6 +251,8 @@ export type Health = z.infer<typeof healthSchema>;
 export const TRANSCODER_OPERATIONS = {
   fetch: { path: "/v1/fetch", request: fetchRequestSchema, result: fetchResultSchema },
   probe: { path: "/v1/probe", request: probeRequestSchema, result: probeResultSchema },
+  hls: { path: "/v1/hls", request: hlsRequestSchema, result: hlsResultSchema },
+  thumbnail: { path: "/v1/thumbnail", request: thumbnailRequestSchema, result: thumbnailResultSchema },
 } as const;
 
 export type TranscoderOperation = keyof typeof TRANSCODER_OPERATIONS;

@@ -32,6 +32,8 @@ export const runFfmpeg = async (args: string[], opts: FfmpegOptions): Promise<Re
   if (run.aborted) return fail("internal", "aborted", false);
   if (run.timedOut) return fail("timeout", `ffmpeg took longer than ${opts.timeoutMs} ms`);
   if (run.spawnError) return fail("internal", `cannot run ffmpeg: ${run.spawnError.message}`);
+  // Killed from outside (the OOM killer, an operator): nothing says the input is at fault, so try again.
+  if (run.signal) return fail("internal", `ffmpeg was killed by ${run.signal}`, true);
   if (run.code !== 0) {
     const message = run.stderr.trim().split("\n").slice(-3).join(" ");
     return fail("input.invalid", `ffmpeg failed: ${message || `exit ${run.code}`}`, false);

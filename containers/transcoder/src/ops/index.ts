@@ -6,9 +6,13 @@
 import type { TranscoderOperation } from "../../../../protocol/transcoder.ts";
 import type { OperationDefinition } from "../lib/run-operation.ts";
 import { fetchOperation } from "./fetch.ts";
+import { hlsOperation } from "./hls.ts";
 import { probeOperation } from "./probe.ts";
+import { thumbnailOperation } from "./thumbnail.ts";
 
 export const OPERATIONS: { readonly [Op in TranscoderOperation]: OperationDefinition<Op> } = {
   fetch: fetchOperation,
   probe: probeOperation,
+  hls: hlsOperation,
+  thumbnail: thumbnailOperation,
 };
