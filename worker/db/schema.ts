@@ -207,6 +207,166 @@ export const conversions = sqliteTable(
   (t) => [index("conversions_service_user_idx").on(t.service, t.userId, t.createdAt)],
 );
 
+// ───────────────────────────── social (seed 002) ─────────────────────────────
+
+/** Processing states of seed 002's media (`not_found`: the stored original is gone). */
+export const SOCIAL_MEDIA_STATUSES = ["pending", "processing", "ready", "error", "not_found"] as const;
+export type SocialMediaStatus = (typeof SOCIAL_MEDIA_STATUSES)[number];
+
+const updatedAt = () => integer("updated_at", { mode: "timestamp_ms" }).notNull();
+/** Platform user that created a record (null when created anonymously); `SOCIAL_WRITE_ACCESS=user` checks it. */
+const creatorUserId = () => integer("creator_user_id");
+/**
+ * Every R2 object of a record (originals, previews, and what the HLS task writes later) is stored under its
+ * prefix, so removing the record removes everything under it, registered or not.
+ */
+const r2Prefix = () => text("r2_prefix").notNull();
+const localized = {
+  enTitle: text("en_title"),
+  kkTitle: text("kk_title"),
+  ruTitle: text("ru_title"),
+  enDescription: text("en_description"),
+  kkDescription: text("kk_description"),
+  ruDescription: text("ru_description"),
+};
+
+/** Uploaded videos: standalone (`/video/upload`, title/description) or a story's or reel's (localized titles). */
+export const socialVideos = sqliteTable(
+  "social_videos",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Where it was uploaded: `/video/upload`, a story, or a reel (`/video/list` shows the standalone ones). */
+    kind: text("kind", { enum: ["standalone", "story", "reel"] }).notNull(),
+    fileId: text("file_id"),
+    filename: text("filename").notNull(),
+    title: text("title"),
+    description: text("description"),
+    ...localized,
+    status: text("status", { enum: SOCIAL_MEDIA_STATUSES }).notNull().default("pending"),
+    errorMessage: text("error_message"),
+    r2Prefix: r2Prefix(),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("social_videos_kind_idx").on(t.kind, t.id)],
+);
+
+export const socialStories = sqliteTable("social_stories", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  videoId: integer("video_id").references(() => socialVideos.id, { onDelete: "set null" }),
+  ...localized,
+  previewFileId: text("preview_file_id"),
+  r2Prefix: r2Prefix(),
+  creatorUserId: creatorUserId(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Photos: standalone (`/photo/upload`) or one of a story's (`story_id`); dimensions read from the image header. */
+export const socialPhotos = sqliteTable(
+  "social_photos",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storyId: integer("story_id").references(() => socialStories.id, { onDelete: "cascade" }),
+    fileId: text("file_id"),
+    filename: text("filename").notNull(),
+    title: text("title"),
+    description: text("description"),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    status: text("status", { enum: SOCIAL_MEDIA_STATUSES }).notNull().default("ready"),
+    errorMessage: text("error_message"),
+    r2Prefix: r2Prefix(),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("social_photos_story_idx").on(t.storyId, t.id)],
+);
+
+/**
+ * Reels keep their like, view and comment counts in the row, updated in the same D1 batch as the like, view
+ * or comment, so `sort_by=likes|views` walks an index instead of counting 100,000 rows per request.
+ */
+export const socialReels = sqliteTable(
+  "social_reels",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    videoId: integer("video_id").references(() => socialVideos.id, { onDelete: "set null" }),
+    ...localized,
+    previewFileId: text("preview_file_id"),
+    likesCount: integer("likes_count").notNull().default(0),
+    viewsCount: integer("views_count").notNull().default(0),
+    commentCount: integer("comment_count").notNull().default(0),
+    r2Prefix: r2Prefix(),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("social_reels_created_idx").on(t.createdAt, t.id),
+    index("social_reels_likes_idx").on(t.likesCount, t.id),
+    index("social_reels_views_idx").on(t.viewsCount, t.id),
+  ],
+);
+
+/** One like per user per target: the unique indexes make a second add a no-op (NULL targets never collide). */
+export const socialLikes = sqliteTable(
+  "social_likes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull(),
+    storyId: integer("story_id").references(() => socialStories.id, { onDelete: "cascade" }),
+    reelsId: integer("reels_id").references(() => socialReels.id, { onDelete: "cascade" }),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("social_likes_story_user_unique").on(t.storyId, t.userId),
+    uniqueIndex("social_likes_reels_user_unique").on(t.reelsId, t.userId),
+  ],
+);
+
+export const socialComments = sqliteTable(
+  "social_comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull(),
+    storyId: integer("story_id").references(() => socialStories.id, { onDelete: "cascade" }),
+    reelsId: integer("reels_id").references(() => socialReels.id, { onDelete: "cascade" }),
+    comment: text("comment").notNull(),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("social_comments_story_idx").on(t.storyId, t.id), index("social_comments_reels_idx").on(t.reelsId, t.id)],
+);
+
+export const socialViews = sqliteTable(
+  "social_views",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull(),
+    storyId: integer("story_id").references(() => socialStories.id, { onDelete: "cascade" }),
+    reelsId: integer("reels_id").references(() => socialReels.id, { onDelete: "cascade" }),
+    creatorUserId: creatorUserId(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("social_views_story_idx").on(t.storyId, t.id),
+    index("social_views_reels_idx").on(t.reelsId, t.id),
+    index("social_views_user_idx").on(t.userId, t.id),
+  ],
+);
+
+export type SocialVideoRow = typeof socialVideos.$inferSelect;
+export type SocialStoryRow = typeof socialStories.$inferSelect;
+export type SocialPhotoRow = typeof socialPhotos.$inferSelect;
+export type SocialReelRow = typeof socialReels.$inferSelect;
+export type SocialLikeRow = typeof socialLikes.$inferSelect;
+export type SocialCommentRow = typeof socialComments.$inferSelect;
+export type SocialViewRow = typeof socialViews.$inferSelect;
+
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type FileRow = typeof files.$inferSelect;

@@ -7,6 +7,7 @@ import { apiKeysFace } from "./api-keys";
 import { converterFace } from "./converter";
 import type { Face } from "./face";
 import { saverFace } from "./saver";
+import { socialFace } from "./social";
 import { transcoderBlobsFace } from "./transcoder-blobs";
 
-export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace];
+export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace];
