@@ -19,6 +19,11 @@ export function creatorFor(actor: Actor): number | null {
   return actor.caller?.userId ?? null;
 }
 
+/** Refuses an anonymous write when access is enforced (checked before an upload stores anything). */
+export function assertMayWrite(actor: Actor): void {
+  creatorFor(actor);
+}
+
 /** Refuses a change of someone else's record when access is enforced. */
 export function assertMayChange(actor: Actor, creatorUserId: number | null): void {
   if (!actor.enforced) return;

@@ -7,7 +7,7 @@ import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { socialComments, socialLikes, socialReels, socialStories, socialViews } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { assertMayChange, creatorFor, type Actor } from "./access";
+import { assertMayChange, assertMayWrite, type Actor } from "./access";
 import { MESSAGES } from "./service";
 
 export interface Target {
@@ -87,7 +87,7 @@ export async function removeLike(env: Env, actor: Actor, input: Target & { user_
   const where = and(onTarget(socialLikes, input), eq(socialLikes.userId, input.user_id));
   const like = await db.select().from(socialLikes).where(where).get();
   if (!like) {
-    if (actor.enforced) creatorFor(actor);
+    assertMayWrite(actor);
     return { message: ENGAGEMENT_MESSAGES.likeRemoved };
   }
   assertMayChange(actor, like.creatorUserId);

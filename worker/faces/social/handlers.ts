@@ -1,3 +1,7 @@
+/**
+ * Seed 002's handlers: HTTP in (validated params, streamed multipart bodies, form or JSON fields), plain
+ * calls to the services, the document's bodies out.
+ */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "@hono/zod-openapi";
@@ -8,7 +12,7 @@ import { fastApiErrors } from "../../lib/error-format";
 import { toValidationIssues } from "../../lib/validation-issues";
 import { serveFile } from "../../media/serve";
 import { readMultipart, type MultipartSpec, type MultipartUpload } from "../../media/uploads";
-import { creatorFor, type Actor } from "./access";
+import { assertMayWrite, type Actor } from "./access";
 import * as engagement from "./engagement";
 import type * as R from "./routes";
 import { CommentRequest, TargetRequest } from "./schemas";
@@ -77,7 +81,7 @@ async function serveImage(c: Context<AppEnv>, file: Awaited<ReturnType<typeof se
 
 export const storyUpload: AppRouteHandler<R.StoryUploadRoute> = async (c) => {
   const actor = actorOf(c);
-  creatorFor(actor);
+  assertMayWrite(actor);
   const prefix = service.storyPrefix();
   const body = await validated(async () => {
     const { files, text } = await upload(c, STORY_UPLOAD, prefix);
@@ -116,7 +120,7 @@ export const storyRemove: AppRouteHandler<R.StoryRemoveRoute> = async (c) =>
 
 export const reelUpload: AppRouteHandler<R.ReelUploadRoute> = async (c) => {
   const actor = actorOf(c);
-  creatorFor(actor);
+  assertMayWrite(actor);
   const prefix = service.reelPrefix();
   const body = await validated(async () => {
     const { files, text } = await upload(c, REEL_UPLOAD, prefix);
@@ -193,7 +197,7 @@ export const viewRemove: AppRouteHandler<R.ViewRemoveRoute> = async (c) =>
 
 export const videoUpload: AppRouteHandler<R.VideoUploadRoute> = async (c) => {
   const actor = actorOf(c);
-  creatorFor(actor);
+  assertMayWrite(actor);
   const prefix = service.videoPrefix();
   const body = await validated(async () => {
     const { files, text } = await upload(c, VIDEO_UPLOAD, prefix);
@@ -211,7 +215,7 @@ export const videoRemove: AppRouteHandler<R.VideoRemoveRoute> = async (c) =>
 
 export const photoUpload: AppRouteHandler<R.PhotoUploadRoute> = async (c) => {
   const actor = actorOf(c);
-  creatorFor(actor);
+  assertMayWrite(actor);
   const prefix = service.photoPrefix();
   const body = await validated(async () => {
     const { files, text } = await upload(c, PHOTO_UPLOAD, prefix);
