@@ -52,6 +52,8 @@ async function main() {
     { command: "ffmpeg", args: ["-version"], package: "ffmpeg" },
     { command: "ffprobe", args: ["-version"], package: "ffmpeg" },
     { command: "yt-dlp", package: "yt-dlp" },
+    // The tests replay the seeds' documented curl commands with the real curl.
+    ...(forTests ? [{ command: "curl", package: "curl" }] : []),
   ]);
   if (!forTests) {
     ensureDevVars();
