@@ -7,7 +7,7 @@
  * and exact.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -245,11 +245,69 @@ export const socialVideos = sqliteTable(
     status: text("status", { enum: SOCIAL_MEDIA_STATUSES }).notNull().default("pending"),
     errorMessage: text("error_message"),
     r2Prefix: r2Prefix(),
+    /**
+     * The HLS run whose segments are served (0: none yet). Raised at the start of every run, so a retried
+     * run's rows and URIs never mix with an earlier run's half-written ones, and a stale runner's late
+     * writes (tagged with its own number) are never served.
+     */
+    hlsAttempt: integer("hls_attempt").notNull().default(0),
+    /** The ladder as measured by the transcoder once the run is done (the ready master playlist's figures). */
+    hlsLadder: text("hls_ladder", { mode: "json" }).$type<SocialHlsLadder>(),
+    posterFileId: text("poster_file_id"),
     creatorUserId: creatorUserId(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [index("social_videos_kind_idx").on(t.kind, t.id)],
+);
+
+export interface SocialHlsRendition {
+  name: string;
+  width: number;
+  height: number;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+  frameRate: number;
+}
+export interface SocialHlsLadder {
+  durationSeconds: number;
+  hasAudio: boolean;
+  renditions: SocialHlsRendition[];
+}
+
+/**
+ * HLS files of a video as the transcoder reports them uploaded (one row per `output` event), so the
+ * playlist routes serve what exists while the video is still processing. Rows belong to one run
+ * (`attempt`, see `social_videos.hls_attempt`); only the video's current run is served.
+ */
+export const socialVideoSegments = sqliteTable(
+  "social_video_segments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    videoId: integer("video_id")
+      .notNull()
+      .references(() => socialVideos.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    /** `segment` (MPEG-TS), `playlist` (a rung's media playlist), `master`, `poster`. */
+    kind: text("kind", { enum: ["segment", "playlist", "master", "poster"] }).notNull(),
+    /** The ladder rung (`720p`); null for the master playlist and the poster. */
+    rendition: text("rendition"),
+    /** Position in the rung (0-based) for segments; -1 otherwise. */
+    sequence: integer("sequence").notNull(),
+    name: text("name").notNull(),
+    r2Key: text("r2_key").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    durationSeconds: real("duration_seconds"),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("social_video_segments_name_unique").on(t.videoId, t.attempt, t.name),
+    index("social_video_segments_rung_idx").on(t.videoId, t.attempt, t.rendition, t.sequence),
+  ],
 );
 
 export const socialStories = sqliteTable("social_stories", {
@@ -360,6 +418,7 @@ export const socialViews = sqliteTable(
 );
 
 export type SocialVideoRow = typeof socialVideos.$inferSelect;
+export type SocialVideoSegmentRow = typeof socialVideoSegments.$inferSelect;
 export type SocialStoryRow = typeof socialStories.$inferSelect;
 export type SocialPhotoRow = typeof socialPhotos.$inferSelect;
 export type SocialReelRow = typeof socialReels.$inferSelect;

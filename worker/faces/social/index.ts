@@ -2,6 +2,8 @@ import { publicRoute, type RouteAccess } from "../../auth/policy";
 import { fastApiErrors } from "../../lib/error-format";
 import { defineFace, faceRoute } from "../face";
 import * as h from "./handlers";
+import * as hlsHandlers from "./hls-handlers";
+import * as hlsRoutes from "./hls-routes";
 import * as routes from "./routes";
 
 /**
@@ -9,7 +11,7 @@ import * as routes from "./routes";
  * public; SOCIAL_WRITE_ACCESS=user makes uploads, removals and metadata changes require a credential, which
  * the handlers enforce (worker/faces/social/access.ts) because a route's policy is fixed at registration.
  * Reads and likes/comments/views share the generous "streaming" budget; uploads and changes the
- * "converter" one.
+ * "converter" one, and so do thumbnails, whose first request of a time and width runs the transcoder.
  */
 const read: RouteAccess = publicRoute("streaming");
 const write: RouteAccess = publicRoute("converter");
@@ -17,7 +19,7 @@ const write: RouteAccess = publicRoute("converter");
 export const socialFace = defineFace({
   name: "social",
   errors: fastApiErrors,
-  paths: ["/api/v1/stories/", "/api/v1/reels/", "/api/v1/likes/", "/api/v1/comments/", "/api/v1/views/", "/api/v1/video/", "/api/v1/photo/"],
+  paths: ["/api/v1/stories/", "/api/v1/reels/", "/api/v1/likes/", "/api/v1/comments/", "/api/v1/views/", "/api/v1/video/", "/api/v1/photo/", "/api/v1/hls/"],
   cors: "default",
   routes: [
     faceRoute(routes.storyUpload, h.storyUpload, write),
@@ -54,5 +56,8 @@ export const socialFace = defineFace({
     faceRoute(routes.photoStatus, h.photoStatus, read),
     faceRoute(routes.photoList, h.photoList, read),
     faceRoute(routes.photoRemove, h.photoRemove, write),
+    faceRoute(hlsRoutes.hlsPlaylist, hlsHandlers.hlsPlaylist, read),
+    faceRoute(hlsRoutes.hlsVideoPart, hlsHandlers.hlsVideoPart, read),
+    faceRoute(hlsRoutes.hlsThumbnail, hlsHandlers.hlsThumbnail, write),
   ],
 });

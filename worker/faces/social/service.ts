@@ -1,8 +1,8 @@
 /**
  * Seed 002's content without HTTP: stories, reels, standalone videos and photos, their previews, metadata
  * and removal. Uploaded files arrive already stored (`readMultipart`); this module measures images, writes
- * the rows, and on any failure removes what the request stored. Videos stay `pending` here: the HLS task
- * moves them on.
+ * the rows, and on any failure removes what the request stored. Videos start `pending` and their HLS
+ * task (hls-task.ts) is submitted here; it moves them on.
  */
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../../db/client";
@@ -24,6 +24,7 @@ import { newId } from "../../lib/ids";
 import { deleteFiles } from "../../media/store";
 import type { StoredUpload } from "../../media/uploads";
 import { assertMayChange, creatorFor, type Actor } from "./access";
+import { submitVideoHls } from "./hls-task";
 import { measureStoredImage } from "./photos";
 import * as P from "./presenters";
 import { purgeStored } from "./storage";
@@ -174,6 +175,7 @@ export async function createStory(env: Env, actor: Actor, input: { uploads: Stor
         .get();
       photoIds.push(row.id);
     }
+    if (video) await submitVideoHls(env, video.id, creator);
     return {
       id: story.id,
       photo_ids: photoIds,
@@ -352,6 +354,7 @@ export async function createReel(env: Env, actor: Actor, input: { upload: Stored
       .values({ videoId: video.id, ...columnsOf(text), r2Prefix: prefix, creatorUserId: creator, createdAt: now, updatedAt: now })
       .returning()
       .get();
+    await submitVideoHls(env, video.id, creator);
     return {
       id: reel.id,
       video_id: video.id,
@@ -520,6 +523,7 @@ export async function createVideo(env: Env, actor: Actor, input: { upload: Store
       })
       .returning()
       .get();
+    await submitVideoHls(env, video.id, video.creatorUserId);
     return { id: video.id, filename: video.filename, status: video.status, message: MESSAGES.videoUploaded, title: video.title, description: video.description };
   } catch (err) {
     await purgeStored(env, { fileIds: [input.upload.fileId], prefixes: [input.prefix] }).catch(() => undefined);
