@@ -12,7 +12,7 @@ import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { OutputFile } from "../../../protocol/transcoder";
 import { getDb } from "../../db/client";
-import { chunksOf } from "../../db/d1-limits";
+import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../../db/d1-limits";
 import { files, socialReels, socialStories, socialVideos, socialVideoSegments, tasks, type SocialVideoRow } from "../../db/schema";
 import { getConfig } from "../../env";
 import { newId } from "../../lib/ids";
@@ -100,6 +100,7 @@ async function ladderIntoPrefix(
   const source = await downloadUrlFor(env, original.r2Key, config.TASK_LEASE_SECONDS * 4);
   const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS * 4, config.MAX_MEDIA_BYTES);
 
+  const recorder = segmentRecorder(env);
   // `processing` once the transcoder has taken the work (its first event), not when a runner merely
   // tried: a video whose transcoder cannot be reached stays `pending` while the engine retries.
   let started = false;
@@ -117,27 +118,26 @@ async function ladderIntoPrefix(
       if (event.type === "progress") await run.progress(event.percent, event.stage);
       if (event.type === "output") {
         const o = event.output;
-        await db
-          .insert(socialVideoSegments)
-          .values({
-            videoId: video.id,
-            attempt,
-            kind: segmentKind(o),
-            rendition: o.rendition ?? null,
-            sequence: o.kind === "video" ? o.index : -1,
-            name: o.name,
-            r2Key: `${prefix}/${o.name}`,
-            size: o.size,
-            contentType: o.contentType,
-            durationSeconds: o.durationSeconds ?? null,
-            width: o.width ?? null,
-            height: o.height ?? null,
-          })
-          .onConflictDoNothing();
+        recorder.add({
+          videoId: video.id,
+          attempt,
+          kind: segmentKind(o),
+          rendition: o.rendition ?? null,
+          sequence: o.kind === "video" ? o.index : -1,
+          name: o.name,
+          r2Key: `${prefix}/${o.name}`,
+          size: o.size,
+          contentType: o.contentType,
+          durationSeconds: o.durationSeconds ?? null,
+          width: o.width ?? null,
+          height: o.height ?? null,
+        });
       }
+      await recorder.flushIfDue();
     },
     run.signal,
   );
+  await recorder.flush();
 
   const fileIds = await registerRun(env, prefix, run.taskId);
   const posterFileId = fileIds.get(`${prefix}/${result.poster}`) ?? null;
@@ -168,6 +168,38 @@ async function ladderIntoPrefix(
     ]);
   }
   return { videoId: video.id, attempt, renditions: ladder.renditions.map((r) => r.name), durationSeconds: ladder.durationSeconds };
+}
+
+/** Columns bound per segment row; a multi-row INSERT stays under D1's bound-parameter cap. */
+const SEGMENT_COLUMNS = 14;
+/** Rows reach D1 at most this often (the first at once), so the playlists trail the transcoder by at most this. */
+const RECORD_INTERVAL_MS = 1000;
+
+/**
+ * Segment rows written in multi-row INSERTs, at most once per interval: four rungs report a segment each
+ * within milliseconds, and one statement per report would spend a long video's D1 query budget per
+ * invocation (DESIGN.md: 1,000) on bookkeeping.
+ */
+function segmentRecorder(env: Env) {
+  const db = getDb(env);
+  const pending: (typeof socialVideoSegments.$inferInsert)[] = [];
+  let last = 0;
+  const flush = async () => {
+    const rows = pending.splice(0);
+    for (const part of chunksOf(rows, Math.floor(D1_MAX_BOUND_PARAMETERS / SEGMENT_COLUMNS))) {
+      await db.insert(socialVideoSegments).values(part).onConflictDoNothing();
+    }
+    last = Date.now();
+  };
+  return {
+    add: (row: typeof socialVideoSegments.$inferInsert) => void pending.push(row),
+    flush,
+    flushIfDue: () => {
+      // A rung's first segment makes it playable: that one is written at once.
+      const opensRung = pending.some((r) => r.kind === "segment" && r.sequence === 0);
+      return pending.length > 0 && (opensRung || Date.now() - last >= RECORD_INTERVAL_MS) ? flush() : Promise.resolve();
+    },
+  };
 }
 
 /**
