@@ -97,6 +97,23 @@ export async function removeLike(env: Env, actor: Actor, input: Target & { user_
   return { message: ENGAGEMENT_MESSAGES.likeRemoved };
 }
 
+/**
+ * One more comment or view on a reel: batched with the row's insert, so the counter the reels list sorts
+ * by moves in the same transaction as the row it counts.
+ */
+function bumpReel(env: Env, reelId: number, counter: "commentCount" | "viewsCount") {
+  return getDb(env)
+    .update(socialReels)
+    .set({ [counter]: sql`${socialReels[counter]} + 1` })
+    .where(eq(socialReels.id, reelId));
+}
+
+function firstRow<T>(rows: T[], what: string): T {
+  const [row] = rows;
+  if (!row) throw new Error(`${what} insert returned no row`);
+  return row;
+}
+
 // ───────────── comments ─────────────
 
 export async function addComment(env: Env, actor: Actor, input: Target & { user_id: number; comment: string }) {
@@ -112,19 +129,7 @@ export async function addComment(env: Env, actor: Actor, input: Target & { user_
       creatorUserId: actor.caller?.userId ?? null,
     })
     .returning();
-  const row =
-    input.reels_id !== undefined
-      ? (
-          await db.batch([
-            insert,
-            db
-              .update(socialReels)
-              .set({ commentCount: sql`${socialReels.commentCount} + 1` })
-              .where(eq(socialReels.id, input.reels_id)),
-          ])
-        )[0][0]
-      : (await insert)[0];
-  if (!row) throw new Error("comment insert returned no row");
+  const row = firstRow(input.reels_id === undefined ? await insert : (await db.batch([insert, bumpReel(env, input.reels_id, "commentCount")]))[0], "comment");
   return { ...targetFields(row), comment: row.comment, message: ENGAGEMENT_MESSAGES.commentAdded };
 }
 
@@ -163,19 +168,7 @@ export async function addView(env: Env, actor: Actor, input: Target & { user_id:
     .insert(socialViews)
     .values({ userId: input.user_id, storyId: input.story_id ?? null, reelsId: input.reels_id ?? null, creatorUserId: actor.caller?.userId ?? null })
     .returning();
-  const row =
-    input.reels_id !== undefined
-      ? (
-          await db.batch([
-            insert,
-            db
-              .update(socialReels)
-              .set({ viewsCount: sql`${socialReels.viewsCount} + 1` })
-              .where(eq(socialReels.id, input.reels_id)),
-          ])
-        )[0][0]
-      : (await insert)[0];
-  if (!row) throw new Error("view insert returned no row");
+  const row = firstRow(input.reels_id === undefined ? await insert : (await db.batch([insert, bumpReel(env, input.reels_id, "viewsCount")]))[0], "view");
   return { ...targetFields(row), message: ENGAGEMENT_MESSAGES.viewAdded };
 }
 
