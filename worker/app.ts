@@ -94,9 +94,8 @@ export function createApp(faces: readonly Face[] = FACES) {
 
   app.notFound((c) => {
     const format = table.faceFor(c.req.path)?.errors ?? fastApiErrors;
-    const methods = table.methodsAt(c.req.path);
-    if (methods.length > 0) {
-      const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+    const allow = table.allowHeader(c.req.path);
+    if (allow) {
       const { status, body } = format.http(405, "Method Not Allowed");
       return c.json(body, status, { Allow: allow });
     }

@@ -32,9 +32,8 @@ export function corsMiddleware(table: RouteTable): MiddlewareHandler<AppEnv> {
     const configured = getConfig(c.env).CORS_ALLOWED_ORIGINS;
 
     if (c.req.method === "OPTIONS") {
-      const methods = table.methodsAt(c.req.path);
-      if (methods.length === 0) return next(); // nothing here: the face's 404
-      const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+      const allow = table.allowHeader(c.req.path);
+      if (!allow) return next(); // nothing here: the face's 404
       const requested = c.req.header("Access-Control-Request-Method");
       const headers: Record<string, string> = { Allow: allow, Vary: "Origin, Access-Control-Request-Method" };
       const entry = origin && requested ? table.match(requested, c.req.path) : undefined;

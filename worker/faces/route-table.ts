@@ -76,6 +76,13 @@ export class RouteTable {
     return [...new Set(this.compiled.filter((c) => matches(c, path)).map((c) => c.route.method))];
   }
 
+  /** The `Allow` header for this path (HEAD with GET, OPTIONS always), or undefined when no route serves it. */
+  allowHeader(path: string): string | undefined {
+    const methods = this.methodsAt(path);
+    if (methods.length === 0) return undefined;
+    return [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  }
+
   /** The face an answer about this path speaks for: a route's face at the path, else the longest prefix. */
   faceFor(path: string): Face | undefined {
     const routed = this.compiled.find((c) => matches(c, path));
