@@ -210,17 +210,6 @@ export async function renewLease(
   return { held: true, cancelRequested: row.cancelRequested };
 }
 
-/** Record progress and extend the lease. Returns false when the lease was lost (the run must stop). */
-export async function heartbeat(
-  env: Env,
-  task: Pick<TaskRow, "id" | "leaseToken">,
-  progress: number,
-  stage: string | undefined,
-  now = Date.now(),
-): Promise<boolean> {
-  return (await renewLease(env, task, progress, stage, now)).held;
-}
-
 /** Keep one step's result on the row (json_set: other steps stay). False when the lease was lost. */
 export async function saveStep(env: Env, task: Pick<TaskRow, "id" | "leaseToken">, name: string, result: unknown, now = Date.now()): Promise<boolean> {
   const updated = await getDb(env)

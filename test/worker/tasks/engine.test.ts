@@ -5,8 +5,8 @@ import {
   completeTask,
   failTask,
   getTask,
-  heartbeat,
   recoverStalledTasks,
+  renewLease,
   retryDelaySeconds,
   submitTask,
 } from "../../../worker/tasks/engine";
@@ -67,7 +67,7 @@ describe("task engine: outcomes", () => {
     await recoverStalledTasks(env, Date.now() + 10_000_000);
     const fresh = (await claimNextTask(env, Date.now() + 10_000_000))!;
     expect(fresh.id).toBe(stale.id);
-    expect(await heartbeat(env, stale, 50, "download")).toBe(false);
+    expect((await renewLease(env, stale, 50, "download")).held).toBe(false);
     expect(await completeTask(env, stale, { from: "stale" })).toBe(false);
     expect(await completeTask(env, fresh, { from: "fresh" })).toBe(true);
     expect((await getTask(env, stale.id))?.result).toEqual({ from: "fresh" });

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../../worker/db/client";
 import { tasks } from "../../../worker/db/schema";
 import { taskEventSchema } from "../../../worker/durable/progress-event";
-import { claimNextTask, completeTask, heartbeat, waitForChildrenOf, waitForTask, watchTask } from "../../../worker/tasks/engine";
+import { claimNextTask, completeTask, renewLease, waitForChildrenOf, waitForTask, watchTask } from "../../../worker/tasks/engine";
 import { clearTasks, insertTask } from "../support/tasks";
 
 const LATER = Date.now() + 3_600_000;
@@ -38,7 +38,7 @@ describe("task progress events", () => {
     const socket = await listen(job);
 
     const claimed = (await claimNextTask(env, LATER))!;
-    expect(await heartbeat(env, claimed, 40, "download", LATER + 1)).toBe(true);
+    expect((await renewLease(env, claimed, 40, "download", LATER + 1)).held).toBe(true);
     expect(await completeTask(env, claimed, { ok: true }, LATER + 2)).toBe(true);
 
     for (let i = 0; i < 100 && !socket.isClosed(); i++) await sleep(20);
