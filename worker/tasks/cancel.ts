@@ -7,7 +7,8 @@ import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { tasks, type TaskRow } from "../db/schema";
 import { publishTaskEvents } from "./events";
-import { chunked, IN_LIST_CHUNK } from "./limits";
+import { chunksOf } from "../db/d1-limits";
+import { IN_LIST_CHUNK } from "./limits";
 import { afterSettle, settleStatements } from "./settle";
 
 const PENDING = ["queued", "waiting"] as const;
@@ -42,7 +43,7 @@ async function cancelDescendants(env: Env, rootIds: string[], now: number): Prom
   let frontier = rootIds;
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (const parentIds of chunked(frontier, IN_LIST_CHUNK)) {
+    for (const parentIds of chunksOf(frontier, IN_LIST_CHUNK)) {
       const [stopped, requested, parents, counted, woken] = await db.batch([
         db
           .update(tasks)

@@ -11,7 +11,7 @@ import { newId } from "../lib/ids";
 import { cancelTask } from "./cancel";
 import { TaskError } from "./errors";
 import { publishTaskEvents } from "./events";
-import { chunked, D1_MAX_BOUND_PARAMS } from "./limits";
+import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../db/d1-limits";
 import type { ChildSpec } from "./registry";
 import { wakeMany } from "./wake";
 
@@ -53,9 +53,9 @@ export async function spawnChildren(
   if (rows.length === 0) return [];
   // drizzle binds every column of a multi-row insert (defaults included): measure one row, cut to fit.
   const paramsPerRow = db.insert(tasks).values(rows[0]!).toSQL().params.length;
-  const rowsPerStatement = Math.max(1, Math.floor(D1_MAX_BOUND_PARAMS / paramsPerRow));
+  const rowsPerStatement = Math.max(1, Math.floor(D1_MAX_BOUND_PARAMETERS / paramsPerRow));
 
-  const inserts = chunked(rows, rowsPerStatement).map((chunk) =>
+  const inserts = chunksOf(rows, rowsPerStatement).map((chunk) =>
     db.insert(tasks).values(chunk).onConflictDoNothing({ target: tasks.idempotencyKey }).returning({ id: tasks.id }),
   );
   const total = db

@@ -7,7 +7,8 @@ import { eq, inArray } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { tasks, taskWatchers, TASK_STATUSES, type TaskRow, type TaskStatus } from "../db/schema";
 import type { TaskEvent } from "../durable/progress-event";
-import { chunked, IN_LIST_CHUNK } from "./limits";
+import { chunksOf } from "../db/d1-limits";
+import { IN_LIST_CHUNK } from "./limits";
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ["succeeded", "dead", "expired", "cancelled"];
 /** Statuses in which a child counts as settled for its parent. */
@@ -48,7 +49,7 @@ export async function publishTaskEvents(env: Env, rows: readonly TaskRow[]): Pro
   const deliveries: { channel: string; event: TaskEvent }[] = [];
   try {
     const watchers = new Map<string, string[]>();
-    for (const ids of chunked([...latest.keys()], IN_LIST_CHUNK)) {
+    for (const ids of chunksOf([...latest.keys()], IN_LIST_CHUNK)) {
       const found = await getDb(env).select().from(taskWatchers).where(inArray(taskWatchers.taskId, ids));
       for (const w of found) watchers.set(w.taskId, [...(watchers.get(w.taskId) ?? []), w.channel]);
     }
@@ -60,7 +61,7 @@ export async function publishTaskEvents(env: Env, rows: readonly TaskRow[]): Pro
     logPublishFailure(err);
     return;
   }
-  for (const group of chunked(deliveries, PUBLISH_CONCURRENCY)) {
+  for (const group of chunksOf(deliveries, PUBLISH_CONCURRENCY)) {
     await Promise.all(
       group.map(({ channel, event }) => channelStub(env, channel).publish(event).catch(logPublishFailure)),
     );
