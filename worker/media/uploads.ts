@@ -4,6 +4,7 @@
  * fields returned beside them. A request that fails anywhere leaves nothing behind: objects already
  * written for it are deleted, rows with them.
  */
+import { toHex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { multipartParts, type MultipartFilePart } from "./multipart";
@@ -77,10 +78,6 @@ const MAX_UTF8_BYTES_PER_CHAR = 4;
 
 const has = <K extends string>(record: Record<K, unknown>, key: string): key is K => Object.hasOwn(record, key);
 
-function hexDigest(buffer: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Pass-through that feeds a SHA-256 digest with the bytes on their way to R2. */
 function hashing(): { through: TransformStream<Uint8Array, Uint8Array>; digest: () => Promise<string> } {
   const digestStream = new crypto.DigestStream("SHA-256");
@@ -92,7 +89,7 @@ function hashing(): { through: TransformStream<Uint8Array, Uint8Array>; digest: 
     },
     flush: () => writer.close(),
   });
-  return { through, digest: async () => hexDigest(await digestStream.digest) };
+  return { through, digest: async () => toHex(await digestStream.digest) };
 }
 
 interface WrittenObject<F extends string> extends Omit<StoredUpload<F>, "fileId"> {}
