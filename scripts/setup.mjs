@@ -54,6 +54,8 @@ async function main() {
     { command: "yt-dlp", package: "yt-dlp" },
     // The tests replay the seeds' documented curl commands with the real curl.
     ...(forTests ? [{ command: "curl", package: "curl" }] : []),
+    // Browser tests (HLS playback, the web app) drive Debian's Chromium through playwright-core.
+    ...(forTests ? [{ command: "chromium", args: ["--version"], package: "chromium" }] : []),
   ]);
   if (!forTests) {
     ensureDevVars();
