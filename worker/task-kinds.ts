@@ -4,9 +4,9 @@
  */
 import { MEDIA_FETCH_KIND, runMediaFetchTask } from "./media/fetch-media";
 import { registerTaskKind } from "./tasks/registry";
-import { runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
+import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
 
 export function registerTaskKinds(): void {
   registerTaskKind(MEDIA_FETCH_KIND, { run: runMediaFetchTask });
-  registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask });
+  registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onGivenUp: (ctx, task) => markVideoFailed(ctx.env, task) });
 }

@@ -6,7 +6,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { tasks, type TaskRow } from "../db/schema";
-import { publishTaskEvents } from "./events";
+import { announceTransitions } from "./transitions";
 import { chunksOf } from "../db/d1-limits";
 import { IN_LIST_CHUNK } from "./limits";
 import { afterSettle, settleStatements } from "./settle";
@@ -29,7 +29,7 @@ export async function cancelTask(env: Env, id: string, now = Date.now()): Promis
       .returning(),
     ...settleStatements(db, { childId: id }, now),
   ]);
-  await publishTaskEvents(env, [...stopped, ...requested]);
+  await announceTransitions(env, [...stopped, ...requested]);
   await afterSettle(env, { parents, counted, woken });
 
   const task = await db.select().from(tasks).where(eq(tasks.id, id)).get();
@@ -57,7 +57,7 @@ async function cancelDescendants(env: Env, rootIds: string[], now: number): Prom
           .returning(),
         ...settleStatements(db, { parentIds }, now),
       ]);
-      await publishTaskEvents(env, [...stopped, ...requested]);
+      await announceTransitions(env, [...stopped, ...requested]);
       await afterSettle(env, { parents, counted, woken });
       next.push(...stopped.map((t) => t.id), ...requested.map((t) => t.id));
     }

@@ -10,7 +10,7 @@ import { getConfig } from "../env";
 import { newId } from "../lib/ids";
 import { cancelTask } from "./cancel";
 import { TaskError } from "./errors";
-import { publishTaskEvents } from "./events";
+import { announceTransitions } from "./transitions";
 import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../db/d1-limits";
 import type { ChildSpec } from "./registry";
 import { wakeMany } from "./wake";
@@ -80,6 +80,6 @@ export async function spawnChildren(
   const delayOf = new Map(rows.map((r) => [r.id, Math.max(0, Math.ceil((r.runAfter.getTime() - now) / 1000))]));
   const byDelay = Map.groupBy(created, (id) => delayOf.get(id) ?? 0);
   for (const [delay, ids] of byDelay) await wakeMany(env, ids, "submitted", delay);
-  await publishTaskEvents(env, [updatedParent]);
+  await announceTransitions(env, [updatedParent]);
   return created;
 }

@@ -21,7 +21,8 @@ import { getConfig } from "../env";
 import { newId } from "../lib/ids";
 import { clampPriority } from "./children";
 import type { TaskError } from "./errors";
-import { publishTaskEvents, taskChannelStub, TERMINAL_STATUSES, watchTask } from "./events";
+import { taskChannelStub, TERMINAL_STATUSES, watchTask } from "./events";
+import { announceTransitions } from "./transitions";
 import { afterSettle, settleStatements } from "./settle";
 import { wake, wakeMany } from "./wake";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
@@ -142,7 +143,7 @@ async function reopenTask(env: Env, task: TaskRow, payload: unknown, now: number
   if (row) {
     await wake(env, { taskId: row.id, reason: "reopened" });
     // Replaces the channel's final state of the earlier run, which waiters would otherwise take as the end.
-    await publishTaskEvents(env, [row]);
+    await announceTransitions(env, [row]);
   }
   return row;
 }
@@ -172,7 +173,7 @@ export async function claimNextTask(env: Env, now = Date.now()): Promise<TaskRow
     })
     .where(and(eq(tasks.id, sql`(${next})`), eq(tasks.status, "queued")))
     .returning();
-  if (claimed) await publishTaskEvents(env, [claimed]);
+  if (claimed) await announceTransitions(env, [claimed]);
   return claimed;
 }
 
@@ -206,7 +207,7 @@ export async function renewLease(
     .where(leased(task))
     .returning();
   if (!row) return { held: false, cancelRequested: false };
-  await publishTaskEvents(env, [row]);
+  await announceTransitions(env, [row]);
   return { held: true, cancelRequested: row.cancelRequested };
 }
 
@@ -248,11 +249,11 @@ async function endRun(env: Env, task: LeasedTask, set: TaskUpdate, now: number):
   } else {
     const [moved, cancelled, parents, counted, woken] = await db.batch([move, cancel, ...settleStatements(db, { childId: task.id }, now)]);
     rows = [...moved, ...cancelled];
-    await publishTaskEvents(env, rows);
+    await announceTransitions(env, rows);
     await afterSettle(env, { parents, counted, woken });
     return rows[0];
   }
-  await publishTaskEvents(env, rows);
+  await announceTransitions(env, rows);
   return rows[0];
 }
 
@@ -368,7 +369,7 @@ export async function recoverStalledTasks(env: Env, now = Date.now()) {
     .where(and(eq(tasks.status, "queued"), lte(tasks.runAfter, new Date(now)), lt(tasks.updatedAt, staleBefore)))
     .limit(100);
   await wakeMany(env, [...new Set([...requeued.map((r) => r.id), ...idle.map((r) => r.id)])], "recovered");
-  await publishTaskEvents(env, [...cancelled, ...dead, ...requeued]);
+  await announceTransitions(env, [...cancelled, ...dead, ...requeued]);
   await afterSettle(env, { parents, counted, woken });
   return { requeued: requeued.length, dead: dead.length, cancelled: cancelled.length, rewoken: idle.length, parentsWoken: woken.length };
 }
@@ -426,7 +427,7 @@ export async function expireTask(env: Env, id: string, now = Date.now()): Promis
     .set({ status: "expired", updatedAt: new Date(now) })
     .where(and(eq(tasks.id, id), eq(tasks.status, "succeeded")))
     .returning();
-  await publishTaskEvents(env, rows);
+  await announceTransitions(env, rows);
 }
 
 /** Tasks in a given state, newest first: the dead-letter view of the operations API. */

@@ -57,6 +57,12 @@ export interface TaskKindDefinition {
    * the parent row are exact even when a hook did not run). For faces' own per-child records.
    */
   onChildSettled?(ctx: ChildSettledContext, child: TaskRow): Promise<void>;
+  /**
+   * Runs after the task ended `dead` or `cancelled`, by whatever path (the runner's failure, a lapsed lease
+   * found by cron, a cancellation), with the row as it ended. Best effort (a failure is logged) and may run
+   * again for a task that is reopened and given up again: keep it idempotent.
+   */
+  onGivenUp?(ctx: { env: Env }, task: TaskRow): Promise<void>;
 }
 
 const kinds = new Map<string, TaskKindDefinition>();

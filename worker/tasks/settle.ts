@@ -9,7 +9,8 @@
 import { and, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { tasks, type TaskRow } from "../db/schema";
-import { publishTaskEvents, SETTLED_STATUSES } from "./events";
+import { SETTLED_STATUSES } from "./events";
+import { announceTransitions } from "./transitions";
 import { getTaskKind } from "./registry";
 import { wakeMany } from "./wake";
 
@@ -92,7 +93,7 @@ export interface SettleOutcome {
 export async function afterSettle(env: Env, outcome: SettleOutcome): Promise<void> {
   const { parents, counted, woken } = outcome;
   if (woken.length > 0) await wakeMany(env, woken.map((t) => t.id), "children");
-  await publishTaskEvents(env, [...parents, ...woken]);
+  await announceTransitions(env, [...parents, ...woken]);
   const parentById = new Map([...parents, ...woken].map((p) => [p.id, p]));
   for (const child of counted) {
     const parent = child.parentId ? parentById.get(child.parentId) : undefined;

@@ -6,10 +6,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { cancelTask } from "../../../worker/tasks/cancel";
 import { submitTask, waitForTask } from "../../../worker/tasks/engine";
 import { TaskError } from "../../../worker/tasks/errors";
 import { registerTaskKind } from "../../../worker/tasks/registry";
 import worker from "../../../worker/index";
+import { insertTask } from "../support/tasks";
 
 async function recordRun(taskId: string): Promise<void> {
   await env.MEDIA.put(`test-runs/${taskId}/${crypto.randomUUID()}`, "1");
@@ -32,10 +34,19 @@ registerTaskKind("test.always-fails", { run: async ({ task }) => {
   await recordRun(task.id);
   throw new TaskError("transcoder.crashed", "always", true);
 } });
-registerTaskKind("test.permanent", { run: async ({ task }) => {
-  await recordRun(task.id);
-  throw new TaskError("source.unavailable", "the post was deleted", false);
-} });
+async function givenUpRecords(taskId: string): Promise<unknown[]> {
+  const listed = await env.MEDIA.list({ prefix: `test-given-up/${taskId}/` });
+  return Promise.all(listed.objects.map(async (o) => (await env.MEDIA.get(o.key))!.json()));
+}
+registerTaskKind("test.permanent", {
+  run: async ({ task }) => {
+    await recordRun(task.id);
+    throw new TaskError("source.unavailable", "the post was deleted", false);
+  },
+  async onGivenUp({ env }, task) {
+    await env.MEDIA.put(`test-given-up/${task.id}/${crypto.randomUUID()}`, JSON.stringify({ status: task.status, code: task.errorCode }));
+  },
+});
 
 registerTaskKind("test.steps", { run: async (ctx) => {
   if (!("download" in ctx.steps)) {
@@ -110,6 +121,18 @@ describe("queue consumer", () => {
     expect(again.task.id).toBe(first.task.id);
     await waitForTask(env, first.task.id, 20_000);
     expect(await runsOf(first.task.id)).toBe(2);
+  });
+
+  it("should tell the kind's onGivenUp hook once when its task dies, and when it is cancelled before running", async () => {
+    const { task } = await submitTask(env, { kind: "test.permanent", payload: { n: "hook" }, maxRetries: 3 });
+    const { task: done } = await waitForTask(env, task.id, 20_000);
+    expect(done?.status).toBe("dead");
+    expect(await givenUpRecords(task.id)).toEqual([{ status: "dead", code: "source.unavailable" }]);
+
+    const later = await insertTask(env, { kind: "test.permanent", status: "queued", runAfter: new Date(Date.now() + 3_600_000) });
+    await cancelTask(env, later.id);
+    await cancelTask(env, later.id);
+    expect(await givenUpRecords(later.id)).toEqual([{ status: "cancelled", code: "task.cancelled" }]);
   });
 
   it("should mark a task of an unknown kind dead instead of retrying it forever", async () => {

@@ -6,7 +6,6 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { socialVideos, socialVideoSegments, type SocialVideoRow, type SocialVideoSegmentRow } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { settleDeadVideo } from "./hls-task";
 import { contiguousSegments, masterFromLadder, masterWhileProcessing, mediaPlaylist, parseSegmentName } from "./hls-playlists";
 import { MESSAGES } from "./service";
 
@@ -30,7 +29,7 @@ function notPlayable(video: SocialVideoRow): AppError {
 async function playableVideo(env: Env, id: number): Promise<SocialVideoRow> {
   const video = await getDb(env).select().from(socialVideos).where(eq(socialVideos.id, id)).get();
   if (!video) throw new AppError(404, MESSAGES.videoMissing, "video.missing");
-  return settleDeadVideo(env, video);
+  return video;
 }
 
 const currentRows = (env: Env, video: SocialVideoRow) =>

@@ -8,12 +8,12 @@
  * current run's rows are served, a failed run's rows and objects are removed at once, and a run that
  * finds itself superseded (a stale runner) changes nothing on the video.
  */
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { OutputFile } from "../../../protocol/transcoder";
 import { getDb } from "../../db/client";
 import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../../db/d1-limits";
-import { files, socialReels, socialStories, socialVideos, socialVideoSegments, tasks, type SocialVideoRow } from "../../db/schema";
+import { files, socialReels, socialStories, socialVideos, socialVideoSegments, type SocialVideoRow, type TaskRow } from "../../db/schema";
 import { getConfig } from "../../env";
 import { newId } from "../../lib/ids";
 import { deletePrefix } from "../../media/orphans";
@@ -62,16 +62,9 @@ export const runSocialVideoHlsTask: TaskHandler = async ({ env, task, progress, 
     await deletePrefix(env, prefix).catch((cleanup: unknown) =>
       console.warn(JSON.stringify({ level: "warn", event: "task.cleanup_failed", taskId: task.id, prefix, error: String(cleanup) })),
     );
-    const error = toTaskError(err);
-    // The engine retries a retryable failure while attempts remain (the video keeps its status); anything
-    // else ends the task dead, and the video says why.
-    if (!error.retryable || task.attempts > task.maxRetries) {
-      await db
-        .update(socialVideos)
-        .set({ status: "error", errorMessage: error.message.slice(0, 1000), updatedAt: new Date() })
-        .where(and(eq(socialVideos.id, videoId), eq(socialVideos.hlsAttempt, attempt)));
-    }
-    throw error;
+    // The engine retries a retryable failure while attempts remain (the video keeps its status); when it
+    // gives up, `markVideoFailed` records why.
+    throw toTaskError(err);
   }
 };
 
@@ -244,19 +237,14 @@ async function registerRun(env: Env, prefix: string, taskId: string): Promise<Ma
 }
 
 /**
- * A video whose task died without the runner saying so (the cron's lease recovery ran out of attempts)
- * is still `processing`; readers call this to turn it into `error` with the task's reason.
+ * The kind's `onGivenUp` hook: the task ended dead (the runner's last failure, or cron found its lease
+ * lapsed with no attempts left) or cancelled, so a video still waiting on it says why it never got ready.
  */
-export async function settleDeadVideo(env: Env, video: SocialVideoRow): Promise<SocialVideoRow> {
-  if (video.status !== "pending" && video.status !== "processing") return video;
-  const db = getDb(env);
-  const task = await db.select({ status: tasks.status, errorMessage: tasks.errorMessage }).from(tasks).where(eq(tasks.idempotencyKey, hlsTaskKey(video.id))).get();
-  if (task?.status !== "dead") return video;
-  const updated = await db
+export async function markVideoFailed(env: Env, task: TaskRow): Promise<void> {
+  const parsed = payloadSchema.safeParse(task.payload);
+  if (!parsed.success) return;
+  await getDb(env)
     .update(socialVideos)
     .set({ status: "error", errorMessage: (task.errorMessage ?? "processing failed").slice(0, 1000), updatedAt: new Date() })
-    .where(and(eq(socialVideos.id, video.id), eq(socialVideos.status, video.status)))
-    .returning()
-    .get();
-  return updated ?? video;
+    .where(and(eq(socialVideos.id, parsed.data.videoId), inArray(socialVideos.status, ["pending", "processing"])));
 }

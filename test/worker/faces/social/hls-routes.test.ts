@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { socialVideos, socialVideoSegments, type SocialHlsLadder, type SocialMediaStatus } from "../../../../worker/db/schema";
 import { hlsTaskKey, SOCIAL_VIDEO_HLS_KIND } from "../../../../worker/faces/social/hls-task";
+import { registerTaskKinds } from "../../../../worker/task-kinds";
+import { recoverStalledTasks } from "../../../../worker/tasks/engine";
 import { call } from "../../support/http";
 import { insertTask } from "../../support/tasks";
 
@@ -210,20 +212,25 @@ describe("HLS error answers", () => {
     }
   });
 
-  it("should turn a processing video whose task is dead into an error with the task's reason", async () => {
+  it("should show a processing video as error once cron gives up on its lapsed task, on every reader", async () => {
     const v = await video("processing");
+    registerTaskKinds();
     await insertTask(env, {
       kind: SOCIAL_VIDEO_HLS_KIND,
+      payload: { videoId: v.id },
       idempotencyKey: hlsTaskKey(v.id),
-      status: "dead",
-      errorCode: "lease.expired",
-      errorMessage: "the runner stopped reporting and no attempts remain",
+      status: "running",
+      attempts: 3,
+      maxRetries: 2,
+      leaseToken: "gone",
+      leaseUntil: new Date(Date.now() - 60_000),
     });
+    await recoverStalledTasks(env);
+    const status = await call(`/api/v1/video/status/${v.id}`);
+    expect(await status.json()).toMatchObject({ status: "error", error_message: "the runner stopped reporting and no attempts remain" });
     const res = await call(`/api/v1/hls/playlist/${v.id}`);
     expect(res.status).toBe(409);
     expect(await detailOf(res)).toContain("status: error");
-    const row = await env.DB.prepare("SELECT status, error_message FROM social_videos WHERE id = ?").bind(v.id).first();
-    expect(row).toEqual({ status: "error", error_message: "the runner stopped reporting and no attempts remain" });
   });
 
   it("should refuse a thumbnail width outside the bounds with FastAPI's 422", async () => {
