@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parse, setOptions, types } from "hls-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { api, probeBytes } from "./support/client";
+import { localD1, localR2Keys } from "./support/local-state";
 
 setOptions({ strictMode: true, silent: true });
 
@@ -126,6 +127,36 @@ describe("seed 002 HLS with the real stack", () => {
         expect(probed.streams.some((s) => s.codec_type === "audio")).toBe(true);
       }
     }
+  });
+
+  it("should leave nothing stored for a video removed while its ladder runs", async () => {
+    const { persistDir } = inject("stack");
+    const id = await upload("removed.mp4", clip);
+    for (;;) {
+      const { res } = await playlist(`/api/v1/hls/video/${id}/240p.m3u8`);
+      if (res.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [row] = localD1(persistDir, "SELECT r2_prefix, status FROM social_videos WHERE id = ?", id);
+    expect(row?.status, "removed while still processing").toBe("processing");
+    const prefix = String(row!.r2_prefix);
+    expect(localR2Keys(persistDir, prefix).some((k) => k.endsWith(".ts")), "segments were stored before the removal").toBe(true);
+
+    const removed = await api(`/api/v1/video/remove/${id}`, { method: "DELETE" });
+    expect(removed.status, await removed.text()).toBe(200);
+
+    // The ladder's task ends (cancelled at its next heartbeat); whatever it uploaded meanwhile goes with it.
+    const deadline = Date.now() + 60_000;
+    let task: Record<string, unknown> | undefined;
+    while (Date.now() < deadline) {
+      [task] = localD1(persistDir, "SELECT status FROM tasks WHERE idempotency_key = ?", `social.video.hls:${id}`);
+      if (task && task.status !== "running" && task.status !== "queued") break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(task?.status).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(localR2Keys(persistDir, prefix)).toEqual([]);
+    expect(localD1(persistDir, "SELECT r2_key FROM files WHERE substr(r2_key, 1, ?) = ?", prefix.length, prefix)).toEqual([]);
   });
 
   it("should end a corrupt upload in error with a message, not stuck processing", async () => {

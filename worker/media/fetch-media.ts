@@ -73,7 +73,7 @@ async function fetchIntoPrefix(
   signal: AbortSignal,
 ): Promise<MediaFetchResult> {
   const config = getConfig(env);
-  const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS, config.MAX_MEDIA_BYTES);
+  const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS, config.MAX_MEDIA_BYTES, { taskId: task.id, leaseToken: task.leaseToken });
   const client = transcoderFor(env);
   const result = await client.run(
     "fetch",

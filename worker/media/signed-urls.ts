@@ -20,6 +20,8 @@ const grantSchema = z.object({
   s: z.number().int().positive().optional(),
   /** Only this exact name (GET of one object). */
   n: z.string().optional(),
+  /** The task run (id, lease token) a PUT writes for: an object landing after that run ended is removed. */
+  r: z.object({ t: z.string().min(1), l: z.string().min(1) }).optional(),
 });
 export type BlobGrant = z.infer<typeof grantSchema>;
 
@@ -55,13 +57,25 @@ export async function verifyBlobGrant(secret: string, token: string, nowSeconds 
   return { ok: true, grant: grant.data };
 }
 
-export async function uploadUrlFor(env: Env, prefix: string, ttlSeconds: number, maxBytes: number): Promise<string> {
+/**
+ * A write URL for objects under `prefix`. With `run`, writes belong to that task run: one that lands after
+ * the run ended (cancelled, lease lost) is removed again, so nothing a stopped run uploads stays behind the
+ * cleanup of its prefix.
+ */
+export async function uploadUrlFor(
+  env: Env,
+  prefix: string,
+  ttlSeconds: number,
+  maxBytes: number,
+  run?: { taskId: string; leaseToken: string | null },
+): Promise<string> {
   const config = getConfig(env);
   const token = await signBlobGrant(config.BLOB_SIGNING_SECRET, {
     p: prefix,
     m: "PUT",
     e: Math.floor(Date.now() / 1000) + ttlSeconds,
     s: maxBytes,
+    ...(run?.leaseToken ? { r: { t: run.taskId, l: run.leaseToken } } : {}),
   });
   return `${config.PUBLIC_BASE_URL.replace(/\/+$/, "")}/internal/blobs/${token}`;
 }

@@ -180,6 +180,20 @@ export async function claimNextTask(env: Env, now = Date.now()): Promise<TaskRow
 const leased = (task: Pick<TaskRow, "id" | "leaseToken">) =>
   and(eq(tasks.id, task.id), eq(tasks.status, "running"), eq(tasks.leaseToken, task.leaseToken ?? ""));
 
+/**
+ * Whether the run holding `leaseToken` is still the task's live run and not asked to stop: what a late
+ * write on the run's behalf (an upload that lands after the runner was cancelled or lost its lease) checks
+ * before it is kept.
+ */
+export async function runIsLive(env: Env, run: { taskId: string; leaseToken: string }): Promise<boolean> {
+  const row = await getDb(env)
+    .select({ cancelRequested: tasks.cancelRequested })
+    .from(tasks)
+    .where(leased({ id: run.taskId, leaseToken: run.leaseToken }))
+    .get();
+  return row !== undefined && !row.cancelRequested;
+}
+
 export interface LeaseState {
   /** The lease is still this runner's (and was extended). */
   held: boolean;

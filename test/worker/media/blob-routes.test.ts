@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { downloadUrlFor, signBlobGrant, uploadUrlFor, verifyBlobGrant } from "../../../worker/media/signed-urls";
 import { patternBytes, streamOf } from "../support/files";
 import { call } from "../support/http";
+import { insertTask } from "../support/tasks";
 
 const pathOf = (url: string) => new URL(url).pathname;
 
@@ -49,6 +50,24 @@ describe("PUT/GET /internal/blobs/{token}/{name}", () => {
     expect((await env.MEDIA.head("tasks/blob-test/a3/big.mp4"))?.size).toBe(bytes.byteLength);
     const login = await call("/api/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: streamOf(bytes, 65_536), duplex: "half" } as RequestInit);
     expect(login.status).toBe(413);
+  });
+
+  it("should keep an upload bound to a live task run, and undo one that lands after the run ended", async () => {
+    const task = await insertTask(env, { status: "running", leaseToken: "lease-1", leaseUntil: new Date(Date.now() + 60_000) });
+    const upload = await uploadUrlFor(env, "tasks/blob-run/a1", 60, 10_000, { taskId: task.id, leaseToken: "lease-1" });
+    const put = (name: string) => call(`${pathOf(upload)}/${name}`, { method: "PUT", body: patternBytes(1000) });
+    expect((await put("live.ts")).status).toBe(201);
+    expect(await env.MEDIA.head("tasks/blob-run/a1/live.ts")).not.toBeNull();
+
+    await env.DB.prepare("UPDATE tasks SET cancel_requested = 1 WHERE id = ?").bind(task.id).run();
+    const late = await put("late.ts");
+    expect(late.status).toBe(409);
+    expect(await env.MEDIA.head("tasks/blob-run/a1/late.ts")).toBeNull();
+
+    // Another runner took the task over (new lease token): the old run's writes are not kept either.
+    await env.DB.prepare("UPDATE tasks SET cancel_requested = 0, lease_token = 'lease-2' WHERE id = ?").bind(task.id).run();
+    expect((await put("stale.ts")).status).toBe(409);
+    expect(await env.MEDIA.head("tasks/blob-run/a1/stale.ts")).toBeNull();
   });
 
   it("should refuse uploads without a valid grant, with a bad name, or over the cap", async () => {

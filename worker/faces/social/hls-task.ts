@@ -13,16 +13,18 @@ import { z } from "zod";
 import type { OutputFile } from "../../../protocol/transcoder";
 import { getDb } from "../../db/client";
 import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../../db/d1-limits";
-import { files, socialReels, socialStories, socialVideos, socialVideoSegments, type SocialVideoRow, type TaskRow } from "../../db/schema";
+import { files, socialReels, socialStories, socialVideos, socialVideoSegments, tasks, type SocialVideoRow, type TaskRow } from "../../db/schema";
 import { getConfig } from "../../env";
 import { newId } from "../../lib/ids";
 import { deletePrefix } from "../../media/orphans";
 import { downloadUrlFor, uploadUrlFor } from "../../media/signed-urls";
 import { transcoderFor } from "../../media/transcoder-client";
+import { cancelTask } from "../../tasks/cancel";
 import { submitTask } from "../../tasks/engine";
 import { TaskError, toTaskError } from "../../tasks/errors";
 import type { TaskHandler } from "../../tasks/registry";
 import { HLS_SEGMENT_SECONDS } from "./hls-playlists";
+import { purgeStored } from "./storage";
 
 export const SOCIAL_VIDEO_HLS_KIND = "social.video.hls";
 const payloadSchema = z.object({ videoId: z.number().int().positive() });
@@ -33,6 +35,15 @@ export const hlsRunPrefix = (video: Pick<SocialVideoRow, "r2Prefix">, attempt: n
 /** Queue the ladder of a freshly uploaded video (one task per video, whoever submits it). */
 export async function submitVideoHls(env: Env, videoId: number, ownerUserId: number | null): Promise<void> {
   await submitTask(env, { kind: SOCIAL_VIDEO_HLS_KIND, payload: { videoId }, idempotencyKey: hlsTaskKey(videoId), face: "social", ownerUserId });
+}
+
+/**
+ * Stops the ladder of a video being removed: a running runner aborts at its next heartbeat (its transcoder
+ * request with it) and cleans its run's prefix, so segments uploaded after the removal's purge do not stay.
+ */
+export async function stopVideoHls(env: Env, videoId: number): Promise<void> {
+  const task = await getDb(env).select({ id: tasks.id }).from(tasks).where(eq(tasks.idempotencyKey, hlsTaskKey(videoId))).get();
+  if (task) await cancelTask(env, task.id);
 }
 
 const segmentKind = (o: OutputFile) =>
@@ -56,7 +67,7 @@ export const runSocialVideoHlsTask: TaskHandler = async ({ env, task, progress, 
   const prefix = hlsRunPrefix(video, attempt);
   await forgetEarlierRuns(env, video, attempt);
   try {
-    return await ladderIntoPrefix(env, { video, attempt, prefix, taskId: task.id, progress, signal });
+    return await ladderIntoPrefix(env, { video, attempt, prefix, runOf: { taskId: task.id, leaseToken: task.leaseToken }, progress, signal });
   } catch (err) {
     await db.delete(socialVideoSegments).where(and(eq(socialVideoSegments.videoId, videoId), eq(socialVideoSegments.attempt, attempt)));
     await deletePrefix(env, prefix).catch((cleanup: unknown) =>
@@ -83,7 +94,15 @@ async function forgetEarlierRuns(env: Env, video: SocialVideoRow, attempt: numbe
 
 async function ladderIntoPrefix(
   env: Env,
-  run: { video: SocialVideoRow; attempt: number; prefix: string; taskId: string; progress: (p: number, s?: string) => Promise<void>; signal: AbortSignal },
+  run: {
+    video: SocialVideoRow;
+    attempt: number;
+    prefix: string;
+    /** The task run this ladder writes for (its uploads are bound to it). */
+    runOf: { taskId: string; leaseToken: string | null };
+    progress: (p: number, s?: string) => Promise<void>;
+    signal: AbortSignal;
+  },
 ) {
   const { video, attempt, prefix } = run;
   const config = getConfig(env);
@@ -91,7 +110,7 @@ async function ladderIntoPrefix(
   const original = video.fileId ? await db.select().from(files).where(eq(files.id, video.fileId)).get() : undefined;
   if (!original) throw new TaskError("social.original_missing", "the uploaded original is gone", false);
   const source = await downloadUrlFor(env, original.r2Key, config.TASK_LEASE_SECONDS * 4);
-  const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS * 4, config.MAX_MEDIA_BYTES);
+  const uploadUrl = await uploadUrlFor(env, prefix, config.TASK_LEASE_SECONDS * 4, config.MAX_MEDIA_BYTES, run.runOf);
 
   const recorder = segmentRecorder(env);
   // `processing` once the transcoder has taken the work (its first event), not when a runner merely
@@ -99,7 +118,7 @@ async function ladderIntoPrefix(
   let started = false;
   const result = await transcoderFor(env).run(
     "hls",
-    { taskId: run.taskId, source, output: { uploadUrl, maxBytes: config.MAX_MEDIA_BYTES }, segmentSeconds: HLS_SEGMENT_SECONDS },
+    { taskId: run.runOf.taskId, source, output: { uploadUrl, maxBytes: config.MAX_MEDIA_BYTES }, segmentSeconds: HLS_SEGMENT_SECONDS },
     async (event) => {
       if (!started) {
         started = true;
@@ -132,7 +151,7 @@ async function ladderIntoPrefix(
   );
   await recorder.flush();
 
-  const fileIds = await registerRun(env, prefix, run.taskId);
+  const fileIds = await registerRun(env, prefix, run.runOf.taskId);
   const posterFileId = fileIds.get(`${prefix}/${result.poster}`) ?? null;
   const ladder = {
     durationSeconds: result.durationSeconds,
@@ -153,7 +172,12 @@ async function ladderIntoPrefix(
     .set({ status: "ready", errorMessage: null, hlsLadder: ladder, posterFileId, updatedAt: now })
     .where(and(eq(socialVideos.id, video.id), eq(socialVideos.hlsAttempt, attempt)))
     .returning({ id: socialVideos.id });
-  if (updated.length > 0 && posterFileId) {
+  if (updated.length === 0) {
+    // Removed while the ladder ran (or superseded by a newer run): what this run stored belongs to nobody.
+    await purgeStored(env, { fileIds: [...fileIds.values()], prefixes: [`${prefix}/`] });
+    return { skipped: "video removed or superseded", videoId: video.id, attempt };
+  }
+  if (posterFileId) {
     // The poster is the preview of a story or reel that has none of its own.
     await db.batch([
       db.update(socialStories).set({ previewFileId: posterFileId }).where(and(eq(socialStories.videoId, video.id), isNull(socialStories.previewFileId))),

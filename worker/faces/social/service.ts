@@ -24,7 +24,7 @@ import { newId } from "../../lib/ids";
 import { deleteFiles } from "../../media/store";
 import type { StoredUpload } from "../../media/uploads";
 import { assertMayChange, creatorFor, type Actor } from "./access";
-import { submitVideoHls } from "./hls-task";
+import { stopVideoHls, submitVideoHls } from "./hls-task";
 import { measureStoredImage } from "./photos";
 import * as P from "./presenters";
 import { purgeStored } from "./storage";
@@ -254,38 +254,15 @@ export async function storyForChange(env: Env, actor: Actor, id: number): Promis
 }
 
 export async function updateStoryMetadata(env: Env, actor: Actor, id: number, text: Localized) {
-  const story = await storyForChange(env, actor, id);
-  const changed = changedColumns(text);
-  if (Object.keys(changed).length > 0) {
-    const db = getDb(env);
-    const now = new Date();
-    // The story's video carries the same titles (its status endpoint shows them).
-    await db.batch([
-      db.update(socialStories).set({ ...changed, updatedAt: now }).where(eq(socialStories.id, id)),
-      db
-        .update(socialVideos)
-        .set({ ...changed, updatedAt: now })
-        .where(eq(socialVideos.id, story.videoId ?? 0)),
-    ]);
-  }
+  await updatePostText(env, socialStories, await storyForChange(env, actor, id), text);
   return getStory(env, id);
 }
 
 export async function removeStory(env: Env, actor: Actor, id: number) {
   const story = await storyForChange(env, actor, id);
-  const db = getDb(env);
-  const photos = await db.select({ fileId: socialPhotos.fileId }).from(socialPhotos).where(eq(socialPhotos.storyId, id));
-  const video = story.videoId === null ? undefined : await db.select().from(socialVideos).where(eq(socialVideos.id, story.videoId)).get();
-  // Rows first (likes, comments, views and photos go with the story by foreign key), then the objects: a
-  // crash in between leaves unreferenced objects under a dead prefix, never a row pointing at nothing.
-  await db.batch([
-    db.delete(socialStories).where(eq(socialStories.id, id)),
-    db.delete(socialVideos).where(eq(socialVideos.id, story.videoId ?? 0)),
-  ]);
-  await purgeStored(env, {
-    fileIds: [story.previewFileId, video?.fileId ?? null, ...photos.map((p) => p.fileId)],
-    prefixes: [story.r2Prefix, ...(video ? [video.r2Prefix] : [])],
-  });
+  const photos = await getDb(env).select({ fileId: socialPhotos.fileId }).from(socialPhotos).where(eq(socialPhotos.storyId, id));
+  // Likes, comments, views and photos go with the story by foreign key; the photos' files go here.
+  await removePost(env, socialStories, story, photos.map((p) => p.fileId));
   return { message: MESSAGES.storyRemoved };
 }
 
@@ -475,32 +452,46 @@ export async function reelForChange(env: Env, actor: Actor, id: number): Promise
 }
 
 export async function updateReelMetadata(env: Env, actor: Actor, id: number, text: Localized) {
-  const reel = await reelForChange(env, actor, id);
-  const changed = changedColumns(text);
-  if (Object.keys(changed).length > 0) {
-    const db = getDb(env);
-    const now = new Date();
-    await db.batch([
-      db.update(socialReels).set({ ...changed, updatedAt: now }).where(eq(socialReels.id, id)),
-      db
-        .update(socialVideos)
-        .set({ ...changed, updatedAt: now })
-        .where(eq(socialVideos.id, reel.videoId ?? 0)),
-    ]);
-  }
+  await updatePostText(env, socialReels, await reelForChange(env, actor, id), text);
   return getReel(env, id);
 }
 
 export async function removeReel(env: Env, actor: Actor, id: number) {
-  const reel = await reelForChange(env, actor, id);
-  const db = getDb(env);
-  const video = reel.videoId === null ? undefined : await db.select().from(socialVideos).where(eq(socialVideos.id, reel.videoId)).get();
-  await db.batch([db.delete(socialReels).where(eq(socialReels.id, id)), db.delete(socialVideos).where(eq(socialVideos.id, reel.videoId ?? 0))]);
-  await purgeStored(env, {
-    fileIds: [reel.previewFileId, video?.fileId ?? null],
-    prefixes: [reel.r2Prefix, ...(video ? [video.r2Prefix] : [])],
-  });
+  await removePost(env, socialReels, await reelForChange(env, actor, id), []);
   return { message: MESSAGES.reelRemoved };
+}
+
+// ───────────── what stories and reels share ─────────────
+
+type PostTable = typeof socialStories | typeof socialReels;
+type Post = Pick<SocialStoryRow & SocialReelRow, "id" | "videoId" | "previewFileId" | "r2Prefix">;
+
+/** Partial titles and descriptions of a story or reel, mirrored onto its video (whose status shows them). */
+async function updatePostText(env: Env, table: PostTable, post: Post, text: Localized): Promise<void> {
+  const changed = changedColumns(text);
+  if (Object.keys(changed).length === 0) return;
+  const db = getDb(env);
+  const now = new Date();
+  await db.batch([
+    db.update(table).set({ ...changed, updatedAt: now }).where(eq(table.id, post.id)),
+    db.update(socialVideos).set({ ...changed, updatedAt: now }).where(eq(socialVideos.id, post.videoId ?? 0)),
+  ]);
+}
+
+/**
+ * Removes a story or reel with its video: rows first (one batch), then its HLS task is stopped, then every
+ * object under its prefixes. A crash in between leaves unreferenced objects under a dead prefix, never a
+ * row pointing at nothing.
+ */
+async function removePost(env: Env, table: PostTable, post: Post, moreFileIds: (string | null)[]): Promise<void> {
+  const db = getDb(env);
+  const video = post.videoId === null ? undefined : await db.select().from(socialVideos).where(eq(socialVideos.id, post.videoId)).get();
+  await db.batch([db.delete(table).where(eq(table.id, post.id)), db.delete(socialVideos).where(eq(socialVideos.id, post.videoId ?? 0))]);
+  if (video) await stopVideoHls(env, video.id);
+  await purgeStored(env, {
+    fileIds: [post.previewFileId, video?.fileId ?? null, ...moreFileIds],
+    prefixes: [post.r2Prefix, ...(video ? [video.r2Prefix] : [])],
+  });
 }
 
 // ───────────── standalone videos ─────────────
@@ -558,6 +549,7 @@ export async function removeVideo(env: Env, actor: Actor, id: number) {
   const video = await findVideo(env, id);
   assertMayChange(actor, video.creatorUserId);
   await getDb(env).delete(socialVideos).where(eq(socialVideos.id, id));
+  await stopVideoHls(env, id);
   await purgeStored(env, { fileIds: [video.fileId], prefixes: [video.r2Prefix] });
   return { message: MESSAGES.videoRemoved };
 }

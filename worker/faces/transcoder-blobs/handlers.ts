@@ -5,6 +5,7 @@ import { serveFile } from "../../media/serve";
 import { isPublicName } from "../../media/names";
 import { verifyBlobGrant } from "../../media/signed-urls";
 import { putStream } from "../../media/store";
+import { runIsLive } from "../../tasks/engine";
 import type * as R from "./routes";
 
 export const blobPut: AppRouteHandler<R.BlobPutRoute> = async (c) => {
@@ -21,6 +22,12 @@ export const blobPut: AppRouteHandler<R.BlobPutRoute> = async (c) => {
     length,
     maxBytes: check.grant.s ?? getConfig(c.env).MAX_MEDIA_BYTES,
   });
+  // Checked after the write, not before: a run stopped while the body streamed in would otherwise slip through.
+  const run = check.grant.r;
+  if (run && !(await runIsLive(c.env, { taskId: run.t, leaseToken: run.l }))) {
+    await c.env.MEDIA.delete(stored.key);
+    throw new AppError(409, "the task run this upload belongs to has ended", "task.run_ended");
+  }
   return c.json({ key: stored.key, size: stored.size }, 201);
 };
 
