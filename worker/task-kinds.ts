@@ -8,5 +8,5 @@ import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from ".
 
 export function registerTaskKinds(): void {
   registerTaskKind(MEDIA_FETCH_KIND, { run: runMediaFetchTask });
-  registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onGivenUp: (ctx, task) => markVideoFailed(ctx.env, task) });
+  registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onEnded: (ctx, task) => markVideoFailed(ctx.env, task) });
 }

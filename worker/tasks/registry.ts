@@ -58,11 +58,12 @@ export interface TaskKindDefinition {
    */
   onChildSettled?(ctx: ChildSettledContext, child: TaskRow): Promise<void>;
   /**
-   * Runs after the task ended `dead` or `cancelled`, by whatever path (the runner's failure, a lapsed lease
-   * found by cron, a cancellation), with the row as it ended. Best effort (a failure is logged) and may run
-   * again for a task that is reopened and given up again: keep it idempotent.
+   * Runs after the task ended `succeeded`, `dead` or `cancelled`, by whatever path (the runner, a lapsed
+   * lease found by cron, a cancellation), with the row as it ended. Best effort (a failure is logged) and
+   * may run again for a task that is reopened and ends again: keep it idempotent, and keep anything that
+   * must be exact derivable from the task rows.
    */
-  onGivenUp?(ctx: { env: Env }, task: TaskRow): Promise<void>;
+  onEnded?(ctx: { env: Env }, task: TaskRow): Promise<void>;
 }
 
 const kinds = new Map<string, TaskKindDefinition>();

@@ -34,18 +34,20 @@ registerTaskKind("test.always-fails", { run: async ({ task }) => {
   await recordRun(task.id);
   throw new TaskError("transcoder.crashed", "always", true);
 } });
-async function givenUpRecords(taskId: string): Promise<unknown[]> {
-  const listed = await env.MEDIA.list({ prefix: `test-given-up/${taskId}/` });
+async function endedRecords(taskId: string): Promise<unknown[]> {
+  const listed = await env.MEDIA.list({ prefix: `test-ended/${taskId}/` });
   return Promise.all(listed.objects.map(async (o) => (await env.MEDIA.get(o.key))!.json()));
 }
+const recordEnd = async ({ env }: { env: Env }, task: { id: string; status: string; errorCode: string | null }) => {
+  await env.MEDIA.put(`test-ended/${task.id}/${crypto.randomUUID()}`, JSON.stringify({ status: task.status, code: task.errorCode }));
+};
+registerTaskKind("test.succeeds", { run: async () => ({ ok: true }), onEnded: recordEnd });
 registerTaskKind("test.permanent", {
   run: async ({ task }) => {
     await recordRun(task.id);
     throw new TaskError("source.unavailable", "the post was deleted", false);
   },
-  async onGivenUp({ env }, task) {
-    await env.MEDIA.put(`test-given-up/${task.id}/${crypto.randomUUID()}`, JSON.stringify({ status: task.status, code: task.errorCode }));
-  },
+  onEnded: recordEnd,
 });
 
 registerTaskKind("test.steps", { run: async (ctx) => {
@@ -123,16 +125,20 @@ describe("queue consumer", () => {
     expect(await runsOf(first.task.id)).toBe(2);
   });
 
-  it("should tell the kind's onGivenUp hook once when its task dies, and when it is cancelled before running", async () => {
+  it("should tell the kind's onEnded hook once when its task succeeds, dies, or is cancelled before running", async () => {
     const { task } = await submitTask(env, { kind: "test.permanent", payload: { n: "hook" }, maxRetries: 3 });
     const { task: done } = await waitForTask(env, task.id, 20_000);
     expect(done?.status).toBe("dead");
-    expect(await givenUpRecords(task.id)).toEqual([{ status: "dead", code: "source.unavailable" }]);
+    expect(await endedRecords(task.id)).toEqual([{ status: "dead", code: "source.unavailable" }]);
 
     const later = await insertTask(env, { kind: "test.permanent", status: "queued", runAfter: new Date(Date.now() + 3_600_000) });
     await cancelTask(env, later.id);
     await cancelTask(env, later.id);
-    expect(await givenUpRecords(later.id)).toEqual([{ status: "cancelled", code: "task.cancelled" }]);
+    expect(await endedRecords(later.id)).toEqual([{ status: "cancelled", code: "task.cancelled" }]);
+
+    const { task: ok } = await submitTask(env, { kind: "test.succeeds", payload: {} });
+    expect((await waitForTask(env, ok.id, 20_000)).task?.status).toBe("succeeded");
+    expect(await endedRecords(ok.id)).toEqual([{ status: "succeeded", code: null }]);
   });
 
   it("should mark a task of an unknown kind dead instead of retrying it forever", async () => {

@@ -74,7 +74,7 @@ export const runSocialVideoHlsTask: TaskHandler = async ({ env, task, progress, 
       console.warn(JSON.stringify({ level: "warn", event: "task.cleanup_failed", taskId: task.id, prefix, error: String(cleanup) })),
     );
     // The engine retries a retryable failure while attempts remain (the video keeps its status); when it
-    // gives up, `markVideoFailed` records why.
+    // ends the task for good, `markVideoFailed` records why.
     throw toTaskError(err);
   }
 };
@@ -261,12 +261,12 @@ async function registerRun(env: Env, prefix: string, taskId: string): Promise<Ma
 }
 
 /**
- * The kind's `onGivenUp` hook: the task ended dead (the runner's last failure, or cron found its lease
- * lapsed with no attempts left) or cancelled, so a video still waiting on it says why it never got ready.
+ * The kind's `onEnded` hook: when the task ended dead (the runner's last failure, or cron found its lease
+ * lapsed with no attempts left) or cancelled, a video still waiting on it says why it never got ready.
  */
 export async function markVideoFailed(env: Env, task: TaskRow): Promise<void> {
   const parsed = payloadSchema.safeParse(task.payload);
-  if (!parsed.success) return;
+  if (task.status === "succeeded" || !parsed.success) return;
   await getDb(env)
     .update(socialVideos)
     .set({ status: "error", errorMessage: (task.errorMessage ?? "processing failed").slice(0, 1000), updatedAt: new Date() })
