@@ -83,3 +83,56 @@ export async function spawnChildren(
   await announceTransitions(env, [updatedParent]);
   return created;
 }
+
+/**
+ * Run a settled child again (a failed video of an archive job, say): the child goes back to the queue as
+ * new, its settlement is taken out of the parent's counters, and a parent that had finished waits for it
+ * again (its finishing run repeats once the child settles). One D1 batch, compare-and-set on the child's
+ * status: of two concurrent retries one reopens, the other gets undefined. Refused (undefined) for a child
+ * that has not settled as dead or cancelled, or whose parent was cancelled.
+ */
+export async function retryChild(env: Env, childId: string, now = Date.now()): Promise<TaskRow | undefined> {
+  const db = getDb(env);
+  const child = await db.select().from(tasks).where(eq(tasks.id, childId)).get();
+  if (!child?.parentId || (child.status !== "dead" && child.status !== "cancelled")) return undefined;
+  const parent = await db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, child.parentId)).get();
+  if (!parent || parent.status === "cancelled") return undefined;
+  const stillSettled = sql`(SELECT c.status FROM tasks c WHERE c.id = ${childId}) = ${child.status}`;
+  const counted = sql`(SELECT c.counted_in_parent FROM tasks c WHERE c.id = ${childId})`;
+  const [, reopened] = await db.batch([
+    db
+      .update(tasks)
+      .set({
+        childrenFailed: sql`${tasks.childrenFailed} - CASE WHEN ${counted} = 1 AND ${child.status} = 'dead' THEN 1 ELSE 0 END`,
+        childrenCancelled: sql`${tasks.childrenCancelled} - CASE WHEN ${counted} = 1 AND ${child.status} = 'cancelled' THEN 1 ELSE 0 END`,
+        status: sql`CASE WHEN ${tasks.status} IN ('succeeded', 'dead') THEN 'waiting' ELSE ${tasks.status} END`,
+        finishedAt: sql`CASE WHEN ${tasks.status} IN ('succeeded', 'dead') THEN NULL ELSE ${tasks.finishedAt} END`,
+        updatedAt: new Date(now),
+      })
+      .where(and(eq(tasks.id, child.parentId), sql`${tasks.status} <> 'cancelled'`, stillSettled)),
+    db
+      .update(tasks)
+      .set({
+        status: "queued",
+        attempts: 0,
+        countedInParent: false,
+        cancelRequested: false,
+        errorCode: null,
+        errorMessage: null,
+        progress: 0,
+        stage: null,
+        result: null,
+        runAfter: new Date(now),
+        finishedAt: null,
+        updatedAt: new Date(now),
+      })
+      .where(and(eq(tasks.id, childId), eq(tasks.status, child.status), sql`(SELECT p.status FROM tasks p WHERE p.id = ${child.parentId}) <> 'cancelled'`))
+      .returning(),
+  ]);
+  const row = reopened[0];
+  if (!row) return undefined;
+  await wakeMany(env, [row.id], "submitted");
+  const parentRow = await db.select().from(tasks).where(eq(tasks.id, child.parentId)).get();
+  await announceTransitions(env, parentRow ? [row, parentRow] : [row]);
+  return row;
+}

@@ -36,6 +36,8 @@ type TaskUpdate = SQLiteUpdateSetSource<typeof tasks>;
 type LeasedTask = Pick<TaskRow, "id" | "leaseToken"> & Partial<Pick<TaskRow, "parentId">>;
 
 export interface SubmitTaskInput {
+  /** The new task's id, when the caller keys a record of its own by it before submitting (default: a fresh id). */
+  id?: string;
   kind: string;
   payload: unknown;
   /** 1 (lowest) … 10 (highest). */
@@ -73,7 +75,7 @@ async function submitOrJoin(env: Env, input: SubmitTaskInput, now: number): Prom
   const db = getDb(env);
   const config = getConfig(env);
   const row = {
-    id: newId(),
+    id: input.id ?? newId(),
     kind: input.kind,
     face: input.face ?? null,
     priority: clampPriority(input.priority),

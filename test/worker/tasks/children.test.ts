@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../../worker/db/client";
 import { tasks } from "../../../worker/db/schema";
-import { spawnChildren } from "../../../worker/tasks/children";
+import { retryChild, spawnChildren } from "../../../worker/tasks/children";
 import { claimNextTask, completeTask, failTask, getTask, recoverStalledTasks, submitTask, waitForChildrenOf, waitForTask } from "../../../worker/tasks/engine";
 import { TaskError } from "../../../worker/tasks/errors";
 import { registerTaskKind } from "../../../worker/tasks/registry";
@@ -55,6 +55,30 @@ describe("child tasks: counted exactly once", () => {
     expect(await failTask(env, second, new TaskError("source.unavailable", "gone", false), LATER)).toBe("dead");
     // The last child settled: the parent is queued again, to run with its counters filled in.
     expect(await getTask(env, parent.id)).toMatchObject({ status: "queued", childrenSucceeded: 1, childrenFailed: 1 });
+  });
+
+  it("should take a retried dead child out of a finished parent's counters and count its new outcome once", async () => {
+    const parent = await parentWithChildren(2);
+    const first = (await claimNextTask(env, LATER))!;
+    expect(await completeTask(env, first, {}, LATER)).toBe(true);
+    const second = (await claimNextTask(env, LATER))!;
+    expect(await failTask(env, second, new TaskError("source.unavailable", "gone", false), LATER)).toBe("dead");
+    // The parent's finishing run ends it.
+    const finishing = (await claimNextTask(env, LATER))!;
+    expect(finishing.id).toBe(parent.id);
+    expect(await completeTask(env, finishing, {}, LATER)).toBe(true);
+
+    const [a, b] = await Promise.all([retryChild(env, second.id, LATER), retryChild(env, second.id, LATER)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await getTask(env, parent.id)).toMatchObject({ status: "waiting", childrenSucceeded: 1, childrenFailed: 0, finishedAt: null });
+    expect(await getTask(env, second.id)).toMatchObject({ status: "queued", attempts: 0, countedInParent: false });
+    // Only a settled failure can be retried.
+    expect(await retryChild(env, first.id, LATER)).toBeUndefined();
+
+    const again = (await claimNextTask(env, LATER))!;
+    expect(again.id).toBe(second.id);
+    expect(await completeTask(env, again, {}, LATER)).toBe(true);
+    expect(await getTask(env, parent.id)).toMatchObject({ status: "queued", childrenSucceeded: 2, childrenFailed: 0 });
   });
 
   it("should count a child whose runner crashed and whose retry completed once", async () => {
