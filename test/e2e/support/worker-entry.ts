@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort, startProcess, waitForHttp, type ManagedProcess } from "../../support/processes";
+import { freePort, startProcess, waitForHttp, type ManagedProcess } from "../../support/processes.ts";
 
 export interface EntryWorker extends ManagedProcess {
   url: string;
