@@ -4,6 +4,7 @@
 //   npm run admin -- approve <username> [--remote]
 //   npm run admin -- pending [--remote]
 //   npm run admin -- create-key <username> <key name> [--remote]          prints the key once
+//   npm run admin -- import-key <owner> <existing key> [--remote]         seed 004's keys from its .env, hash only
 // Without --remote they act on the local development database (wrangler dev's), with it on production D1.
 import { createHash, pbkdf2Sync, randomBytes, randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
@@ -125,8 +126,27 @@ async function main() {
       process.stdout.write(`API key for ${username} (shown once, store it now):\n${key}\n`);
       break;
     }
+    case "import-key": {
+      const [owner, key] = rest;
+      need(owner && /^[A-Za-z0-9._-]{1,64}$/.test(owner) && key, "usage: import-key <owner> <existing key>");
+      // Same rules and hash as worker/auth/api-keys.ts importApiKey: the key itself is never stored.
+      need(/^[\x21-\x7e]{8,512}$/.test(key), "an imported key must be 8-512 printable characters without spaces");
+      const now = sqlInteger(Date.now());
+      d1(
+        `INSERT INTO users (username, email, password_hash, status, role, created_at, approved_at) VALUES ` +
+          `(${sqlString(owner)}, ${sqlString(`${owner}@keys.invalid`)}, '!imported-keys-only', 'active', 'user', ${now}, ${now}) ON CONFLICT DO NOTHING`,
+      );
+      const hash = createHash("sha256").update(key).digest("hex");
+      const rows = d1(
+        `INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) ` +
+          `SELECT ${sqlString(randomUUID())}, id, 'imported', ${sqlString(`${key.slice(0, 4)}…`)}, ${sqlString(hash)}, ${now} FROM users ` +
+          `WHERE username = ${sqlString(owner)} ON CONFLICT(key_hash) DO NOTHING RETURNING id`,
+      );
+      process.stdout.write(rows.length === 1 ? `imported a key for ${owner} (only its SHA-256 is stored)\n` : "that key was already imported\n");
+      break;
+    }
     default:
-      need(false, "commands: create-admin <username> <email> | approve <username> | pending | create-key <username> <name>   [--remote]");
+      need(false, "commands: create-admin <username> <email> | approve <username> | pending | create-key <username> <name> | import-key <owner> <key>   [--remote]");
   }
 }
 

@@ -64,6 +64,15 @@ const bodyLimitFor =
     })(c, next);
   };
 
+/** DEBUG, without letting a misconfiguration crash the error handler itself. */
+function debugSetting(env: Env): boolean {
+  try {
+    return getConfig(env).DEBUG;
+  } catch {
+    return false;
+  }
+}
+
 export function createApp(faces: readonly Face[] = FACES) {
   const table = new RouteTable(faces);
   const app = new OpenAPIHono<AppEnv>();
@@ -86,7 +95,13 @@ export function createApp(faces: readonly Face[] = FACES) {
     type: "apiKey",
     in: "header",
     name: "X-API-Key",
-    description: "An API key from POST /api/keys or `npm run admin -- create-key`.",
+    description: "An API key from POST /api/keys, `npm run admin -- create-key`, or an imported one (`import-key`, ARCHIVER_API_KEYS).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyQuery", {
+    type: "apiKey",
+    in: "query",
+    name: "api_key",
+    description: "The same API key as a query parameter, for WebSocket handshakes (browsers cannot send headers there). Never logged.",
   });
   app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(DOCUMENT_INFO)));
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Media platform API" }));
@@ -102,6 +117,6 @@ export function createApp(faces: readonly Face[] = FACES) {
     const { status, body } = format.http(404, "Not Found");
     return c.json(body, status);
   });
-  app.onError((err, c) => respondError(c, c.get("errorFormat") ?? table.faceFor(c.req.path)?.errors ?? fastApiErrors, err));
+  app.onError((err, c) => respondError(c, c.get("errorFormat") ?? table.faceFor(c.req.path)?.errors ?? fastApiErrors, err, debugSetting(c.env)));
   return app;
 }

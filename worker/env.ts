@@ -12,6 +12,13 @@ import { z } from "zod";
 interface OptionalBindings {
   /** Test mode only (APP_ENV=test): canonical media URLs are fetched from this local fixture origin. */
   SOURCE_FIXTURE_ORIGIN?: string;
+  /** Seed 004's keys from its `.env`, comma-separated (`key` or `owner:key`): valid without being stored in clear. */
+  ARCHIVER_API_KEYS?: string;
+  /** Google Drive delivery for seed 004 (all optional: without the key, videos stay in R2). */
+  GOOGLE_DRIVE_SERVICE_ACCOUNT_JSON?: string;
+  GOOGLE_DRIVE_API_BASE_URL?: string;
+  GOOGLE_DRIVE_OAUTH_TOKEN_URL?: string;
+  GOOGLE_DRIVE_ROOT_FOLDER_ID?: string;
 }
 declare global {
   interface Env extends OptionalBindings {}
@@ -96,6 +103,14 @@ const configSchema = z.object({
    * what it created.
    */
   SOCIAL_WRITE_ACCESS: z.enum(["public", "user"]).default("public"),
+  /** Seed 004's DEBUG: a 500 then carries the error's message in `error`. Never on in production. */
+  DEBUG: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  ARCHIVER_API_KEYS: z.string().optional(),
+  /** How long the signed R2 links of `drive_links` stay valid when Drive is not configured. */
+  ARCHIVER_SIGNED_URL_TTL_SECONDS: seconds(24 * 3600),
 }).extend(rateLimitSchema.shape);
 
 export type AppConfig = z.infer<typeof configSchema> & {

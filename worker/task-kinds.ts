@@ -4,9 +4,14 @@
  */
 import { MEDIA_FETCH_KIND, runMediaFetchTask } from "./media/fetch-media";
 import { registerTaskKind } from "./tasks/registry";
+import { onJobEnded, onVideoSettled, runArchiveJob } from "./faces/archiver/job-task";
+import { ARCHIVER_JOB_KIND, ARCHIVER_VIDEO_KIND } from "./faces/archiver/kinds";
+import { runArchiveVideo } from "./faces/archiver/video-task";
 import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
 
 export function registerTaskKinds(): void {
   registerTaskKind(MEDIA_FETCH_KIND, { run: runMediaFetchTask });
+  registerTaskKind(ARCHIVER_JOB_KIND, { run: runArchiveJob, onChildSettled: onVideoSettled, onEnded: (ctx, task) => onJobEnded(ctx.env, task) });
+  registerTaskKind(ARCHIVER_VIDEO_KIND, { run: runArchiveVideo });
   registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onEnded: (ctx, task) => markVideoFailed(ctx.env, task) });
 }

@@ -29,10 +29,12 @@ async function fromApiKey(env: Env, key: string): Promise<Identified> {
 }
 
 /** Identify the caller from the credentials a route accepts. No credential at all is an anonymous caller. */
-export async function identifyCaller(env: Env, headers: Headers, accepted: readonly Credential[]): Promise<Identified> {
+export async function identifyCaller(env: Env, headers: Headers, accepted: readonly Credential[], url?: URL): Promise<Identified> {
   if (accepted.length === 0) return { ok: true, auth: undefined };
   const apiKey = headers.get("X-API-Key");
   const authorization = headers.get("Authorization");
+  const queryKey = accepted.includes("api_key_query") ? url?.searchParams.get("api_key") : null;
+  if (apiKey === null && authorization === null && queryKey) return fromApiKey(env, queryKey.trim());
   if (apiKey !== null) {
     if (!accepted.includes("api_key")) return { ok: false, message: "API keys are not accepted here; use a bearer token" };
     return fromApiKey(env, apiKey.trim());
@@ -56,7 +58,7 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
  */
 export function accessControl(policy: RouteAccess, format: ErrorFormat): MiddlewareHandler<AppEnv> {
   return async function access(c, next) {
-    const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials);
+    const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials, new URL(c.req.url));
     const auth = identified.ok ? identified.auth : undefined;
     const identity = auth ? (auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`) : `ip:${clientIp(c.req.raw.headers)}`;
     const bucket = bucketPolicy(c.env, policy.rateLimit);

@@ -7,10 +7,11 @@
  * - public:   anyone; a credential, if sent, is still verified (a bad one is 401) and identifies the caller
  * - user:     a valid credential of an active account
  * - admin:    a valid JWT of an admin
- * Credentials: `jwt` (Authorization: Bearer <JWT>) and `api_key` (X-API-Key: <key>, or Bearer <key>).
+ * Credentials: `jwt` (Authorization: Bearer <JWT>), `api_key` (X-API-Key: <key>, or Bearer <key>) and
+ * `api_key_query` (`?api_key=<key>`, for WebSocket handshakes, which browsers cannot give headers).
  */
 
-export type Credential = "jwt" | "api_key";
+export type Credential = "jwt" | "api_key" | "api_key_query";
 
 export type RateLimitName =
   | "saver"
@@ -53,6 +54,7 @@ export function openApiSecurity(policy: RouteAccess): Record<string, string[]>[]
   const schemes: Record<string, string[]>[] = [];
   if (policy.credentials.includes("jwt")) schemes.push({ bearerAuth: [] });
   if (policy.credentials.includes("api_key")) schemes.push({ apiKeyAuth: [] });
+  if (policy.credentials.includes("api_key_query")) schemes.push({ apiKeyQuery: [] });
   if (policy.access === "public") schemes.unshift({});
   return schemes;
 }

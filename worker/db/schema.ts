@@ -417,6 +417,139 @@ export const socialViews = sqliteTable(
   ],
 );
 
+// ───────────────────────────── seed 004: archiver ─────────────────────────────
+
+export const ARCHIVER_MODES = ["profile", "hashtag"] as const;
+export const ARCHIVER_VIDEO_STATUSES = ["pending", "downloading", "downloaded", "uploading", "uploaded", "failed"] as const;
+
+/**
+ * An archive job. Its id is the id of its `archiver.job` task: status, progress and the video counters are
+ * that task's (the engine keeps them exact); this row holds what the document's job adds.
+ */
+export const archiverJobs = sqliteTable(
+  "archiver_jobs",
+  {
+    id: text("id").primaryKey(),
+    mode: text("mode", { enum: ARCHIVER_MODES }).notNull(),
+    value: text("value").notNull(),
+    limit: integer("limit").notNull(),
+    noWatermark: integer("no_watermark", { mode: "boolean" }).notNull(),
+    since: integer("since", { mode: "timestamp_ms" }),
+    until: integer("until", { mode: "timestamp_ms" }),
+    driveFolderId: text("drive_folder_id"),
+    /** The scheduled job that created it, if any (its run counters are counted from these rows). */
+    scheduleId: text("schedule_id"),
+    ownerUserId: integer("owner_user_id"),
+    createdAt: createdAt(),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("archiver_jobs_created_idx").on(t.createdAt, t.id), index("archiver_jobs_schedule_idx").on(t.scheduleId, t.createdAt)],
+);
+
+/**
+ * One archived TikTok video, keyed by TikTok's id: a video already archived is never downloaded again,
+ * whichever job finds it next (yt-dlp's download-archive idea). `job_id` is the job that archived it.
+ */
+export const archiverVideos = sqliteTable(
+  "archiver_videos",
+  {
+    id: text("id").primaryKey(),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => archiverJobs.id, { onDelete: "cascade" }),
+    mode: text("mode", { enum: ARCHIVER_MODES }).notNull(),
+    value: text("value").notNull(),
+    url: text("url").notNull(),
+    desc: text("desc"),
+    authorUsername: text("author_username"),
+    authorNickname: text("author_nickname"),
+    views: integer("views"),
+    likes: integer("likes"),
+    comments: integer("comments"),
+    shares: integer("shares"),
+    createdAtTiktok: integer("created_at_tiktok", { mode: "timestamp_ms" }),
+    hashtags: text("hashtags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    musicTitle: text("music_title"),
+    hasWatermark: integer("has_watermark", { mode: "boolean" }),
+    fileSize: integer("file_size"),
+    duration: real("duration"),
+    /** `TikTok/{mode}/{value}/{yyyy}/{mm}`: the R2 folder of the video and the Drive folder path alike. */
+    folderPath: text("folder_path").notNull(),
+    fileId: text("file_id"),
+    metadataFileId: text("metadata_file_id"),
+    driveFileId: text("drive_file_id"),
+    driveMetadataFileId: text("drive_metadata_file_id"),
+    driveVideoLink: text("drive_video_link"),
+    driveMetadataLink: text("drive_metadata_link"),
+    status: text("status", { enum: ARCHIVER_VIDEO_STATUSES }).notNull().default("pending"),
+    errorMessage: text("error_message"),
+    /** The task archiving it right now (claimed with a compare-and-set): two jobs never fetch it twice. */
+    taskId: text("task_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("archiver_videos_created_idx").on(t.createdAt, t.id),
+    index("archiver_videos_source_idx").on(t.mode, t.value, t.createdAt, t.id),
+    index("archiver_videos_author_idx").on(t.authorUsername, t.createdAt, t.id),
+    index("archiver_videos_status_idx").on(t.status, t.createdAt, t.id),
+    index("archiver_videos_job_idx").on(t.jobId),
+  ],
+);
+
+/** A video's hashtags, one row each, so `GET /videos?hashtag=` walks an index instead of every JSON array. */
+export const archiverVideoHashtags = sqliteTable(
+  "archiver_video_hashtags",
+  {
+    tag: text("tag").notNull(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => archiverVideos.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.createdAt, t.videoId] }), index("archiver_video_hashtags_video_idx").on(t.videoId)],
+);
+
+/** Every video a job found, including those another job had archived already (they are listed, not fetched). */
+export const archiverJobVideos = sqliteTable(
+  "archiver_job_videos",
+  {
+    jobId: text("job_id")
+      .notNull()
+      .references(() => archiverJobs.id, { onDelete: "cascade" }),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => archiverVideos.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.videoId] }), index("archiver_job_videos_video_idx").on(t.videoId)],
+);
+
+export const archiverSchedules = sqliteTable(
+  "archiver_schedules",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    mode: text("mode", { enum: ARCHIVER_MODES }).notNull(),
+    value: text("value").notNull(),
+    limit: integer("limit").notNull(),
+    noWatermark: integer("no_watermark", { mode: "boolean" }).notNull(),
+    intervalMinutes: integer("interval_minutes").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }),
+    nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }).notNull(),
+    ownerUserId: integer("owner_user_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("archiver_schedules_due_idx").on(t.enabled, t.nextRunAt)],
+);
+
+export type ArchiverJobRow = typeof archiverJobs.$inferSelect;
+export type ArchiverVideoRow = typeof archiverVideos.$inferSelect;
+export type ArchiverScheduleRow = typeof archiverSchedules.$inferSelect;
+export type ArchiverVideoStatus = (typeof ARCHIVER_VIDEO_STATUSES)[number];
+
 export type SocialVideoRow = typeof socialVideos.$inferSelect;
 export type SocialVideoSegmentRow = typeof socialVideoSegments.$inferSelect;
 export type SocialStoryRow = typeof socialStories.$inferSelect;

@@ -29,6 +29,35 @@ export const taskEventSchema = z.object({
 });
 export type TaskEvent = z.infer<typeof taskEventSchema>;
 
+/**
+ * A face's own view of a job that is made of tasks (seed 004's archive job): the job's state in that face's
+ * words, and the item that changed, if one did. `taskId` is the job's task (the channel's ordering key).
+ */
+export const jobEventSchema = z.object({
+  type: z.literal("job"),
+  taskId: z.string(),
+  job: z.object({
+    id: z.string(),
+    status: z.string(),
+    progress: z.number().int().min(0).max(100),
+    total_videos: z.number().int().nonnegative(),
+    successful_downloads: z.number().int().nonnegative(),
+    failed_downloads: z.number().int().nonnegative(),
+  }),
+  video: z
+    .object({
+      id: z.string(),
+      status: z.string(),
+      error_message: z.string().nullable(),
+      file_size: z.number().int().nullable(),
+      drive_file_id: z.string().nullable(),
+    })
+    .optional(),
+  final: z.boolean(),
+  at: z.number().int(),
+});
+export type JobEvent = z.infer<typeof jobEventSchema>;
+
 /** One union so other event types can join without changing the Durable Object. */
-export const progressEventSchema = z.discriminatedUnion("type", [taskEventSchema]);
+export const progressEventSchema = z.discriminatedUnion("type", [taskEventSchema, jobEventSchema]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;

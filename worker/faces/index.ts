@@ -4,10 +4,11 @@
  */
 import { adminFace } from "./admin";
 import { apiKeysFace } from "./api-keys";
+import { archiverFace } from "./archiver";
 import { converterFace } from "./converter";
 import type { Face } from "./face";
 import { saverFace } from "./saver";
 import { socialFace } from "./social";
 import { transcoderBlobsFace } from "./transcoder-blobs";
 
-export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace];
+export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace, archiverFace];

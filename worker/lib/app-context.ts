@@ -34,7 +34,8 @@ export interface AppEnv {
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
-export function respondError(c: Context<AppEnv>, format: ErrorFormat, err: unknown): Response {
+/** `debug` is the DEBUG setting: whether a crash's message may reach the client (formats that document it). */
+export function respondError(c: Context<AppEnv>, format: ErrorFormat, err: unknown, debug = false): Response {
   if (err instanceof AppError) {
     const { status, body } = format.http(err.status, err.message);
     return c.json(body, status);
@@ -51,7 +52,7 @@ export function respondError(c: Context<AppEnv>, format: ErrorFormat, err: unkno
   }
   const requestId = c.get("requestId") ?? "unknown";
   console.error(JSON.stringify({ level: "error", requestId, face: format.name, error: String(err), stack: (err as Error)?.stack }));
-  const { status, body } = format.internal(requestId);
+  const { status, body } = format.internal(requestId, { error: String(err), debug });
   return c.json(body, status);
 }
 

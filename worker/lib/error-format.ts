@@ -35,7 +35,8 @@ export interface ErrorFormat {
   readonly schemas: ErrorSchemas;
   validation(issues: ValidationIssue[]): ErrorBody;
   http(status: ContentfulStatusCode, message: string): ErrorBody;
-  internal(requestId: string): ErrorBody;
+  /** `crash.debug` is the DEBUG setting: only then may a format show `crash.error` to the client. */
+  internal(requestId: string, crash: { error: string; debug: boolean }): ErrorBody;
 }
 
 const Loc = z.array(z.union([z.string(), z.number()]));
@@ -58,6 +59,21 @@ export const fastApiErrors: ErrorFormat = {
   validation: (issues) => ({ status: 422, body: { detail: issues } }),
   http: (status, message) => ({ status, body: { detail: message } }),
   internal: () => ({ status: 500, body: { detail: "Internal server error" } }),
+};
+
+const ArchiverInternal = z
+  .object({ detail: z.string(), error: z.string().optional() })
+  .openapi("ArchiverInternalError", { example: { detail: "Internal server error", error: "Error details (if DEBUG=true)" } });
+
+/** Seed 004: FastAPI's shapes, and a 500 of `{detail, error}` whose `error` is shown only when DEBUG is true. */
+export const archiverErrors: ErrorFormat = {
+  ...fastApiErrors,
+  name: "archiver",
+  schemas: { ...fastApiErrors.schemas, internal: ArchiverInternal },
+  internal: (_requestId, crash) => ({
+    status: 500,
+    body: crash.debug ? { detail: "Internal server error", error: crash.error } : { detail: "Internal server error" },
+  }),
 };
 
 const SaverHttp = z

@@ -37,7 +37,8 @@ export function taskEvent(task: TaskRow): TaskEvent {
   };
 }
 
-function channelStub(env: Env, channel: string) {
+/** The JobProgress Durable Object of a channel (tasks' own, watchers', or a face's). */
+export function channelStub(env: Env, channel: string) {
   return env.JOB_PROGRESS.get(env.JOB_PROGRESS.idFromName(channel));
 }
 
