@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FixtureServer, startFixtureServer } from "../fixtures/server.ts";
+import { CATALOGUE_CLIPS, CATALOGUE_END, CATALOGUE_START, CATALOGUE_USERS, FIXTURE_TAG, hashtagVideos, userVideos } from "../fixtures/tiktok-catalogue.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -122,6 +123,104 @@ describe("fixture server: pages", () => {
     const html = await (await get("/instagram/p/Cabc/")).text();
     const metas = [...html.matchAll(/<meta property="og:(video|image)" content="([^"]+)">/g)].map((m) => m[1]);
     expect(metas).toEqual(["video", "image", "video", "image"]);
+  });
+});
+
+describe("fixture server: TikTok catalogue", () => {
+  const feedItems = (xml: string) =>
+    [...xml.matchAll(/<item>\s*<title>([^<]*)<\/title>\s*<link>([^<]*)<\/link>\s*<description>[^<]*<\/description>\s*<pubDate>([^<]*)<\/pubDate>\s*<\/item>/g)].map((m) => ({
+      title: m[1],
+      link: m[2],
+      time: Date.parse(m[3]!) / 1000,
+    }));
+
+  it("should serve a profile as an RSS 2.0 feed of its videos, newest first", async () => {
+    const res = await get("/tiktok/@archive.alice");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/rss+xml");
+    const xml = await res.text();
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<rss version="2.0">/);
+    expect(feedItems(xml)).toEqual(
+      userVideos("archive.alice")!.map((v) => ({ title: v.description, link: `${fixture.origin}/tiktok/@archive.alice/video/${v.id}`, time: v.createTime })),
+    );
+  });
+
+  it("should serve a hashtag's videos from every user that used it", async () => {
+    const links = feedItems(await (await get(`/tiktok/tag/${FIXTURE_TAG}`)).text()).map((i) => i.link);
+    expect(links).toEqual(hashtagVideos(FIXTURE_TAG)!.map((v) => `${fixture.origin}/tiktok/@${v.author}/video/${v.id}`));
+  });
+
+  it.each(["/tiktok/@archive.nobody", "/tiktok/tag/nosuchtag"])("should answer %s with 404", async (path) => {
+    expect((await get(path)).status).toBe(404);
+  });
+
+  it("should give every video a 19-digit id ordered like its time, a time in 2024-2025, and its hashtags in its description", () => {
+    for (const user of CATALOGUE_USERS) {
+      const videos = userVideos(user)!;
+      for (const [i, v] of videos.entries()) {
+        expect(v.id).toMatch(/^\d{19}$/);
+        expect(v.createTime).toBeGreaterThanOrEqual(CATALOGUE_START);
+        expect(v.createTime).toBeLessThan(CATALOGUE_END);
+        for (const tag of v.hashtags) expect(v.description).toContain(`#${tag}`);
+        const older = videos[i + 1];
+        if (older) {
+          expect(older.createTime).toBeLessThan(v.createTime);
+          expect(BigInt(older.id)).toBeLessThan(BigInt(v.id));
+        }
+      }
+    }
+    // Months of both years, so since / until and the yyyy/mm folders have something to split.
+    const months = new Set(userVideos("archive.alice")!.map((v) => new Date(v.createTime * 1000).toISOString().slice(0, 7)));
+    expect(months.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it("should carry a VideoObject with the video's metadata on a catalogue page", async () => {
+    const video = userVideos("archive.bob")![0]!;
+    const html = await (await get(`/tiktok/@archive.bob/video/${video.id}`)).text();
+    expect(html).toContain(`<meta property="og:video" content="${fixture.origin}/tiktok/media/${video.id}.mp4">`);
+    const jsonLd = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!);
+    expect(jsonLd).toMatchObject({
+      "@type": "VideoObject",
+      description: video.description,
+      uploadDate: new Date(video.createTime * 1000).toISOString(),
+      duration: `PT${video.durationSeconds}S`,
+      author: { name: "archive.bob", alternateName: video.nickname },
+    });
+    const counts = Object.fromEntries(
+      (jsonLd.interactionStatistic as Array<{ interactionType: { "@type": string }; userInteractionCount: number }>).map((s) => [
+        s.interactionType["@type"].split("/").pop(),
+        s.userInteractionCount,
+      ]),
+    );
+    expect(counts).toEqual({ WatchAction: video.views, LikeAction: video.likes, CommentAction: video.comments, ShareAction: video.shares });
+  });
+
+  it("should serve catalogue media as real portrait H.264 + AAC clips", async () => {
+    for (const clip of Object.keys(CATALOGUE_CLIPS) as Array<keyof typeof CATALOGUE_CLIPS>) {
+      const video = userVideos("archive.bulk")!.find((v) => v.clip === clip)!;
+      const { stdout } = await execFileAsync("ffprobe", [
+        "-v", "error", "-show_entries", "stream=codec_name,width,height:format=duration,size", "-of", "json", `${fixture.origin}/tiktok/media/${video.id}.mp4`,
+      ]);
+      const probed = JSON.parse(stdout) as { streams: Array<{ codec_name: string; width?: number; height?: number }>; format: { duration: string; size: string } };
+      expect(probed.streams.map((s) => s.codec_name)).toEqual(["h264", "aac"]);
+      expect(probed.streams[0]).toMatchObject({ width: CATALOGUE_CLIPS[clip].width, height: CATALOGUE_CLIPS[clip].height });
+      expect(Number(probed.format.duration)).toBeCloseTo(CATALOGUE_CLIPS[clip].durationSeconds, 0);
+      expect(Number(probed.format.size)).toBeGreaterThan(10_000);
+    }
+  });
+
+  it("should break the flaky user's odd ids: pages 404 or media 500, the others whole", async () => {
+    const flaky = userVideos("archive.flaky")!;
+    const kinds = new Set(flaky.map((v) => v.broken));
+    expect(kinds).toEqual(new Set([undefined, "page", "media"]));
+    for (const v of flaky) {
+      expect(v.broken !== undefined).toBe(Number(v.id.at(-1)) % 2 === 1);
+      const page = await get(`/tiktok/@archive.flaky/video/${v.id}`);
+      await page.arrayBuffer();
+      const media = await get(`/tiktok/media/${v.id}.mp4`, { Range: "bytes=0-99" });
+      await media.arrayBuffer();
+      expect([page.status, media.status]).toEqual(v.broken === "page" ? [404, 206] : v.broken === "media" ? [200, 500] : [200, 206]);
+    }
   });
 });
 
