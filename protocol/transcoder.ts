@@ -18,7 +18,7 @@ import { z } from "zod";
  * refuses a request whose major part differs from its own (`protocol.mismatch`), so a new Worker never
  * talks to an old container image unnoticed, nor the other way round.
  */
-export const PROTOCOL_VERSION = "1.1";
+export const PROTOCOL_VERSION = "1.2";
 /** Sent by the Worker on every operation request and by the transcoder on every response. */
 export const PROTOCOL_VERSION_HEADER = "X-Protocol-Version";
 
@@ -92,12 +92,40 @@ export const outputFileSchema = z.object({
 });
 export type OutputFile = z.infer<typeof outputFileSchema>;
 
+/**
+ * What the source says about a post, as far as its extractor reports it (each field is left out when it
+ * does not): TikTok's own extractor fills nearly all of it; a page read by the generic extractor only
+ * what its structured data gives.
+ */
+export const postMetadataSchema = z.object({
+  description: z.string().max(5000).optional(),
+  /** The author's handle (TikTok's unique id, `khaby.lame`). */
+  uploader: z.string().max(200).optional(),
+  /** The author's display name (TikTok's nickname, `Khabane Lame`). */
+  uploaderName: z.string().max(200).optional(),
+  viewCount: z.number().int().nonnegative().optional(),
+  likeCount: z.number().int().nonnegative().optional(),
+  commentCount: z.number().int().nonnegative().optional(),
+  shareCount: z.number().int().nonnegative().optional(),
+  /** When the post was published, unix seconds. */
+  timestamp: z.number().int().optional(),
+  /** Hashtags without `#`: the extractor's tags, else those written in the description. */
+  tags: z.array(z.string().min(1).max(200)).max(100).optional(),
+  /** The music's title (TikTok's sound). */
+  track: z.string().max(500).optional(),
+  durationSeconds: z.number().nonnegative().optional(),
+  /** Whether the delivered video is a rendition the source marks as watermarked (videos only). */
+  hasWatermark: z.boolean().optional(),
+});
+export type PostMetadata = z.infer<typeof postMetadataSchema>;
+
 export const fetchResultSchema = z.object({
   title: z.string().max(500),
   /** The platform's own id of the post, when the extractor reports one. */
   sourceId: z.string().max(200).optional(),
   uploader: z.string().max(200).optional(),
   outputs: z.array(outputFileSchema).min(1),
+  metadata: postMetadataSchema.optional(),
 });
 export type FetchResult = z.infer<typeof fetchResultSchema>;
 
@@ -193,6 +221,53 @@ export const thumbnailResultSchema = z.object({
 });
 export type ThumbnailResult = z.infer<typeof thumbnailResultSchema>;
 
+/** Services whose profiles and hashtags the `list` operation enumerates. */
+export const listServiceSchema = z.enum(["tiktok"]);
+
+export const LIST_MAX_ENTRIES = 1000;
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/**
+ * Enumerate a profile's or hashtag's posts without downloading them (`https://www.tiktok.com/@user`,
+ * `https://www.tiktok.com/tag/<tag>`). `since` / `until` (inclusive) apply to entries whose time the
+ * source reports; `limit` cuts the list after filtering. Failures are fetch's codes: a profile or hashtag
+ * that does not exist is `source.unavailable`, a private account `source.private`, a TikTok account
+ * without posts `source.no_media`.
+ */
+export const listRequestSchema = z
+  .object({
+    url: z.string().url(),
+    service: listServiceSchema,
+    limit: z.number().int().min(1).max(LIST_MAX_ENTRIES),
+    since: isoInstant.optional(),
+    until: isoInstant.optional(),
+  })
+  .refine((r) => r.since === undefined || r.until === undefined || Date.parse(r.since) <= Date.parse(r.until), {
+    message: "since must not be after until",
+    path: ["since"],
+  });
+export type ListRequest = z.infer<typeof listRequestSchema>;
+
+export const listEntrySchema = z.object({
+  /** The platform's own id of the post. */
+  id: z.string().min(1).max(200),
+  /** The post's page, as `fetch` takes it. */
+  url: z.string().url(),
+  title: z.string().max(500).optional(),
+  /** When the post was published, unix seconds. */
+  timestamp: z.number().int().optional(),
+});
+export type ListEntry = z.infer<typeof listEntrySchema>;
+
+export const listResultSchema = z.object({
+  /** The profile's or hashtag's name, as the source titles the list. */
+  title: z.string().max(500).optional(),
+  /** Newest first. */
+  entries: z.array(listEntrySchema).max(LIST_MAX_ENTRIES),
+});
+export type ListResult = z.infer<typeof listResultSchema>;
+
 /**
  * Error codes the transcoder reports. `retryable` decides whether the task engine tries again:
  * a vanished post will not come back, a network hiccup might.
@@ -253,6 +328,7 @@ export const TRANSCODER_OPERATIONS = {
   probe: { path: "/v1/probe", request: probeRequestSchema, result: probeResultSchema },
   hls: { path: "/v1/hls", request: hlsRequestSchema, result: hlsResultSchema },
   thumbnail: { path: "/v1/thumbnail", request: thumbnailRequestSchema, result: thumbnailResultSchema },
+  list: { path: "/v1/list", request: listRequestSchema, result: listResultSchema },
 } as const;
 
 export type TranscoderOperation = keyof typeof TRANSCODER_OPERATIONS;

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fetchResultSchema } from "../../protocol/transcoder.ts";
+import { CATALOGUE_CLIPS, userVideos } from "../fixtures/tiktok-catalogue.ts";
 import { type Stack, decodesCleanly, probeFile, runFetch, startStack } from "./helpers/stack.ts";
 
 let stack: Stack;
@@ -114,5 +116,58 @@ describe("TikTok through /v1/fetch", () => {
     expect(run.outputs).toEqual([expect.objectContaining({ name: "0.mp3", kind: "audio", contentType: "audio/mpeg" })]);
     const probed = await probeFile(stack.receiver.uploads(run.uploadPath)[0]!.file);
     expect(probed.streams.map((s) => s.codec_name)).toEqual(["mp3"]);
+  });
+});
+
+describe("TikTok catalogue videos through /v1/fetch", () => {
+  const alice = () => userVideos("archive.alice")!;
+  const flaky = () => userVideos("archive.flaky")!;
+
+  it("should report the metadata yt-dlp's generic extractor reads from the page's JSON-LD", async () => {
+    const video = alice()[1]!;
+    const run = await runFetch(stack, { service: "tiktok", url: tiktok(`@archive.alice/video/${video.id}`), select: { kind: "video" } });
+
+    expect(run.error).toBeUndefined();
+    const done = fetchResultSchema.parse(run.done);
+    expect(done).toMatchObject({ sourceId: video.id, uploader: "archive.alice" });
+    expect(done.metadata).toEqual({
+      description: video.description,
+      uploader: "archive.alice",
+      viewCount: video.views,
+      likeCount: video.likes,
+      commentCount: video.comments,
+      timestamp: video.createTime,
+      // The JSON-LD has no keywords: the hashtags come from the description.
+      tags: video.hashtags,
+      durationSeconds: video.durationSeconds,
+      hasWatermark: false,
+      // Not in what the generic extractor reads: nickname, shares (ShareAction has no yt-dlp field), music.
+    });
+    const clip = CATALOGUE_CLIPS[video.clip];
+    expect(run.outputs[0]).toMatchObject({ kind: "video", width: clip.width, height: clip.height });
+    expect(run.outputs[0]!.durationSeconds).toBeCloseTo(clip.durationSeconds, 0);
+    expect(await decodesCleanly(stack.receiver.uploads(run.uploadPath)[0]!.file)).toBe(true);
+    // The page once for metadata and formats, the media once.
+    expect(stack.fixture.hits()).toEqual({ [`/tiktok/@archive.alice/video/${video.id}`]: 1, [`/tiktok/media/${video.id}.mp4`]: 1 });
+  });
+
+  it("should answer source.unavailable, not retryable, for a broken video whose page is gone", async () => {
+    const video = flaky().find((v) => v.broken === "page")!;
+    const run = await runFetch(stack, { service: "tiktok", url: tiktok(`@archive.flaky/video/${video.id}`), select: { kind: "video" } });
+    expect(run.error).toMatchObject({ code: "source.unavailable", retryable: false });
+  });
+
+  it("should answer a retryable failure for a broken video whose media server errs", async () => {
+    const video = flaky().find((v) => v.broken === "media")!;
+    const run = await runFetch(stack, { service: "tiktok", url: tiktok(`@archive.flaky/video/${video.id}`), select: { kind: "video" } });
+    expect(run.error).toMatchObject({ code: "source.unavailable", retryable: true });
+    expect(run.outputs).toEqual([]);
+  });
+
+  it("should deliver the flaky user's healthy videos", async () => {
+    const video = flaky().find((v) => v.broken === undefined)!;
+    const run = await runFetch(stack, { service: "tiktok", url: tiktok(`@archive.flaky/video/${video.id}`), select: { kind: "video" } });
+    expect(run.error).toBeUndefined();
+    expect(run.done?.sourceId).toBe(video.id);
   });
 });

@@ -15,6 +15,10 @@ const cases = [
   { stderr: "ERROR: [generic] None: Unable to download webpage: timed out (caused by TimeoutError('timed out'))", code: "timeout", retryable: true },
   { stderr: "ERROR: [TikTok] 123: HTTP Error 429: Too Many Requests", code: "source.unavailable", retryable: true },
   { stderr: "ERROR: [youtube] x: Requested format is not available. Use --list-formats for a list of available formats", code: "source.no_media", retryable: false },
+  // TikTok profiles (current yt-dlp's TikTokUser extractor, tiktok.py).
+  { stderr: "ERROR: [tiktok:user] nosuchuser: Unable to extract secondary user ID. If you are able to get the channel_id from a video posted by this user, try using \"tiktokuser:channel_id\" as the input URL (replacing `channel_id` with its actual value)", code: "source.unavailable", retryable: false },
+  { stderr: "ERROR: [tiktok:user] someone: This user's account is private. Log into an account that has access", code: "source.private", retryable: false },
+  { stderr: "ERROR: [tiktok:user] someone: This account does not have any videos posted", code: "source.no_media", retryable: false },
   { stderr: "ERROR: something nobody has seen before", code: "internal", retryable: true },
 ] as const;
 

@@ -9,13 +9,20 @@ import type { Config } from "../config.ts";
 import type { PostItem } from "../resolvers/types.ts";
 import { mp4Args, mp4Need, runFfmpeg } from "./ffmpeg.ts";
 import { ffprobe } from "./ffprobe.ts";
-import { announcedBytes, planAudio, planVideo } from "./formats.ts";
+import { announcedBytes, isWatermarked, planAudio, planVideo } from "./formats.ts";
 import { type FetchContext, downloadToFile } from "./guarded-fetch.ts";
 import { readHead, sniffImageExt } from "./media-types.ts";
 import { type Result, fail, ok } from "./result.ts";
 import { type YtDlpContext, downloadEntry } from "./ytdlp.ts";
 
-export type ProducedFile = { index: number; kind: OutputKind; ext: string; path: string };
+export type ProducedFile = {
+  index: number;
+  kind: OutputKind;
+  ext: string;
+  path: string;
+  /** Videos: whether the downloaded format is one the source marks as watermarked. */
+  watermarked?: boolean;
+};
 
 export type ProduceContext = {
   config: Config;
@@ -80,7 +87,7 @@ const produceVideo = async (item: VideoItem, ctx: ProduceContext): Promise<Resul
     await rename(downloaded.value, target);
   }
   ctx.onConvert(1);
-  return ok({ index: item.index, kind: "video", ext: "mp4", path: target });
+  return ok({ index: item.index, kind: "video", ext: "mp4", path: target, watermarked: isWatermarked(plan.video) });
 };
 
 const produceAudio = async (item: VideoItem, ctx: ProduceContext): Promise<Result<ProducedFile>> => {

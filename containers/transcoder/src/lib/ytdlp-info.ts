@@ -3,6 +3,7 @@
  * entry is written back for `--load-info-json`, so nothing may be lost, and yt-dlp adds fields freely.
  */
 import { z } from "zod";
+import type { PostMetadata } from "../../../../protocol/transcoder.ts";
 
 const optionalNumber = z.number().nullish().transform((v) => v ?? undefined);
 const optionalString = z.string().nullish().transform((v) => v ?? undefined);
@@ -33,6 +34,15 @@ export const ytDlpVideoSchema = z.looseObject({
   uploader_id: optionalString,
   channel: optionalString,
   creator: optionalString,
+  description: optionalString,
+  timestamp: optionalNumber,
+  view_count: optionalNumber,
+  like_count: optionalNumber,
+  comment_count: optionalNumber,
+  repost_count: optionalNumber,
+  track: optionalString,
+  // Loose on purpose: one odd tag must not cost the entry.
+  tags: z.array(z.unknown()).nullish().transform((v) => v?.filter((t): t is string => typeof t === "string") ?? undefined),
   duration: optionalNumber,
   webpage_url: optionalString,
   formats: z.array(ytDlpFormatSchema).nullish(),
@@ -120,3 +130,50 @@ export const formatsOf = (info: YtDlpVideo): YtDlpFormat[] => {
     },
   ];
 };
+
+/** Hashtags written in a text (`#word`, any script), without `#`, first occurrence first. */
+export const hashtagsIn = (text: string): string[] => [...new Set(Array.from(text.matchAll(/#([\p{L}\p{N}_]+)/gu), (m) => m[1]!))];
+
+const count = (n: number | undefined): number | undefined => (n !== undefined && Number.isFinite(n) && n >= 0 ? Math.trunc(n) : undefined);
+const text = (s: string | undefined, max: number): string | undefined => (s?.trim() ? s.trim().slice(0, max) : undefined);
+
+/**
+ * The post's metadata from an entry's info JSON. Field names are yt-dlp's: its TikTok extractor gives
+ * `uploader` (the handle), `channel` (the nickname; older releases such as 2023.03.04 call it `creator`), the counters,
+ * `timestamp` and `track`; the generic extractor what a page's JSON-LD carries. Absent fields stay
+ * undefined (and out of the JSON).
+ */
+export const metadataFromInfo = (info: YtDlpVideo): PostMetadata => {
+  const description = text(info.description, 5000);
+  const tags = (info.tags ?? []).map((t) => t.trim().replace(/^#/, "")).filter((t) => t !== "");
+  const hashtags = (tags.length > 0 ? [...new Set(tags)] : hashtagsIn(description ?? "")).map((t) => t.slice(0, 200)).slice(0, 100);
+  return {
+    description,
+    uploader: text(info.uploader, 200),
+    uploaderName: text(info.channel ?? info.creator, 200),
+    viewCount: count(info.view_count),
+    likeCount: count(info.like_count),
+    commentCount: count(info.comment_count),
+    shareCount: count(info.repost_count),
+    timestamp: info.timestamp !== undefined && Number.isFinite(info.timestamp) ? Math.trunc(info.timestamp) : undefined,
+    tags: hashtags.length > 0 ? hashtags : undefined,
+    track: text(info.track, 500),
+    durationSeconds: info.duration !== undefined && info.duration >= 0 ? info.duration : undefined,
+  };
+};
+
+/**
+ * One line of `yt-dlp -j --flat-playlist`: an entry of a profile or hashtag, not extracted further.
+ * TikTok's user extractor gives id, url, title and timestamp; the generic extractor's RSS entries have
+ * no id, only the item's link.
+ */
+export const flatEntrySchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  url: optionalString,
+  webpage_url: optionalString,
+  title: optionalString,
+  timestamp: optionalNumber,
+  playlist_title: optionalString,
+  playlist: optionalString,
+});
+export type FlatEntry = z.infer<typeof flatEntrySchema>;

@@ -9,7 +9,7 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
-import { type YtDlpExtraction, parseExtraction } from "./ytdlp-info.ts";
+import { type FlatEntry, type YtDlpExtraction, flatEntrySchema, parseExtraction } from "./ytdlp-info.ts";
 import { lastErrorLine, ytDlpFailure } from "./ytdlp-errors.ts";
 import { type Result, fail, ok } from "./result.ts";
 import { runProcess } from "./spawn.ts";
@@ -97,6 +97,59 @@ export const extractInfo = async (url: string, ctx: YtDlpContext, opts: ExtractO
   const extraction = parseExtraction(json);
   if (!extraction) return fail("internal", "yt-dlp JSON has an unexpected shape");
   return ok(extraction);
+};
+
+export type FlatListOptions = {
+  /** `--playlist-end`: yt-dlp reads no further than this many entries. */
+  maxEntries: number;
+  timeoutMs: number;
+  /** Each entry in the source's order; answering false stops yt-dlp there (later entries cannot matter). */
+  onEntry: (entry: FlatEntry) => boolean;
+};
+
+/**
+ * `yt-dlp -j --flat-playlist`: a profile's or hashtag's entries, one JSON line each as yt-dlp pages
+ * through the list (rather than `-J`, which prints nothing until the whole list is read), so a caller
+ * that has what it needs ends the walk, and TikTok is asked for no further pages. Resolves with the
+ * list's title when one was reported.
+ */
+export const listFlatEntries = async (url: string, ctx: YtDlpContext, opts: FlatListOptions): Promise<Result<{ title: string | undefined }>> => {
+  const args = [...commonArgs(ctx), "-j", "--flat-playlist", "--yes-playlist", "--playlist-end", String(opts.maxEntries), "--", url];
+  let title: string | undefined;
+  let stopped = false;
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  const run = await runProcess(ctx.config.ytDlpPath, args, {
+    signal: local.signal,
+    timeoutMs: opts.timeoutMs,
+    env: childEnv(ctx),
+    cwd: ctx.workDir,
+    onStdoutLine: (line) => {
+      if (stopped) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        return;
+      }
+      const entry = flatEntrySchema.safeParse(json);
+      if (!entry.success) return;
+      title ??= entry.data.playlist_title ?? entry.data.playlist;
+      if (!opts.onEntry(entry.data)) {
+        stopped = true;
+        local.abort();
+      }
+    },
+  });
+  ctx.signal.removeEventListener("abort", onAbort);
+
+  if (ctx.signal.aborted) return fail("internal", "aborted", false);
+  if (stopped) return ok({ title });
+  if (run.timedOut) return fail("timeout", `yt-dlp listing took longer than ${opts.timeoutMs} ms`);
+  if (run.spawnError) return fail("internal", `cannot run yt-dlp: ${run.spawnError.message}`);
+  if (run.code !== 0) return ytDlpFailure(run.stderr, run.code);
+  return ok({ title });
 };
 
 export type DownloadProgress = { fraction: number; bytes: number };

@@ -123,11 +123,14 @@ const run = async (ctx: OperationContext<"fetch">): Promise<Result<FetchResult>>
   }
   stream.progress("upload", 100);
 
+  const video = files.find((f) => f.kind === "video");
+  const metadata = post.value.metadata && { ...post.value.metadata, ...(video ? { hasWatermark: video.watermarked === true } : {}) };
   return ok({
     title: post.value.title,
     ...(post.value.sourceId ? { sourceId: post.value.sourceId } : {}),
     ...(post.value.uploader ? { uploader: post.value.uploader } : {}),
     outputs: described,
+    ...(metadata ? { metadata } : {}),
   });
 };
 

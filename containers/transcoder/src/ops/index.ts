@@ -7,6 +7,7 @@ import type { TranscoderOperation } from "../../../../protocol/transcoder.ts";
 import type { OperationDefinition } from "../lib/run-operation.ts";
 import { fetchOperation } from "./fetch.ts";
 import { hlsOperation } from "./hls.ts";
+import { listOperation } from "./list.ts";
 import { probeOperation } from "./probe.ts";
 import { thumbnailOperation } from "./thumbnail.ts";
 
@@ -15,4 +16,5 @@ export const OPERATIONS: { readonly [Op in TranscoderOperation]: OperationDefini
   probe: probeOperation,
   hls: hlsOperation,
   thumbnail: thumbnailOperation,
+  list: listOperation,
 };

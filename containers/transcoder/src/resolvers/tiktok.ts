@@ -7,10 +7,49 @@ import { z } from "zod";
 import { fetchPage } from "../lib/guarded-fetch.ts";
 import { type Result, fail, ok } from "../lib/result.ts";
 import { extractInfo } from "../lib/ytdlp.ts";
+import { metadataFromInfo } from "../lib/ytdlp-info.ts";
 import { type ResolveContext, type ResolvedPost, type ServiceResolver, clampId, clampTitle } from "./types.ts";
 
 // The user may be empty: the Worker canonicalises embed and mobile links to `/@/video/<id>`.
 const POST_PATH = /\/@([^/?#]*)\/(video|photo)\/(\d+)/;
+
+/** The post id of a TikTok post URL (`…/@user/video/<id>`), or undefined for any other URL. */
+export const tiktokPostId = (url: string): string | undefined => {
+  try {
+    return POST_PATH.exec(new URL(url).pathname)?.[3];
+  } catch {
+    return undefined;
+  }
+};
+
+export type ListTarget = { kind: "profile" | "hashtag"; name: string };
+
+// The shapes yt-dlp's TikTokUser and TikTokTag extractors take (`/@<user>`, `/tag/<tag>`).
+const PROFILE_PATH = /^\/@([\w.-]+)\/?$/;
+const TAG_PATH = /^\/tag\/([^/?#&]+)\/?$/;
+/** Fixture origins (test mode) serve TikTok's paths under this prefix, as the Worker rewrites them. */
+const FIXTURE_PREFIX = /^\/tiktok(?=\/)/;
+
+/**
+ * What a listing URL names: a profile or a hashtag, or undefined for anything else (a post, the home
+ * page), which the `list` operation refuses before yt-dlp runs.
+ */
+export const tiktokListTarget = (url: URL, fixture: boolean): ListTarget | undefined => {
+  const pathname = fixture ? url.pathname.replace(FIXTURE_PREFIX, "") : url.pathname;
+  const profile = PROFILE_PATH.exec(pathname);
+  if (profile) return { kind: "profile", name: profile[1]! };
+  const tag = TAG_PATH.exec(pathname);
+  const name = tag ? safeDecode(tag[1]!) : undefined;
+  return name ? { kind: "hashtag", name } : undefined;
+};
+
+const safeDecode = (s: string): string | undefined => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+};
 
 const itemStructSchema = z.looseObject({
   id: z.string().optional(),
@@ -91,12 +130,17 @@ const resolveVideoPost = async (url: URL, ctx: ResolveContext, user: string | un
   if (!extraction.ok) return extraction;
   const entry = extraction.value.entries[0];
   if (!entry) return fail("source.no_media", "post has no video", false);
+  const metadata = metadataFromInfo(entry.info);
+  // The URL's user is the handle TikTok shows; yt-dlp's `uploader` is the same handle, its
+  // `uploader_id` TikTok's numeric user id in current releases.
+  const handle = user ?? metadata.uploader;
   return ok({
     title: clampTitle(entry.info.title ?? extraction.value.title, `TikTok video ${id ?? entry.info.id}`),
     // The URL's id is TikTok's own; the generic extractor (tests) would report a file name instead.
     sourceId: clampId(id ?? entry.info.id),
-    uploader: clampId(user ?? entry.info.uploader_id ?? entry.info.uploader ?? entry.info.creator),
+    uploader: clampId(handle ?? entry.info.uploader_id ?? entry.info.creator),
     items: [{ kind: "video", index: 0, entry }],
+    metadata: { ...metadata, ...(handle ? { uploader: clampId(handle) } : {}) },
   });
 };
 

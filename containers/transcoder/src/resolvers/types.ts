@@ -3,7 +3,7 @@
  * item carries yt-dlp's entry (formats are chosen later, by the selection); an image item its URL.
  * `index` is the item's position in the post, so outputs keep their place whatever is selected.
  */
-import type { FetchSelection } from "../../../../protocol/transcoder.ts";
+import type { FetchSelection, PostMetadata } from "../../../../protocol/transcoder.ts";
 import type { FetchContext } from "../lib/guarded-fetch.ts";
 import type { Result } from "../lib/result.ts";
 import type { YtDlpContext } from "../lib/ytdlp.ts";
@@ -16,6 +16,8 @@ export type ResolvedPost = {
   sourceId: string | undefined;
   uploader: string | undefined;
   items: PostItem[];
+  /** What the source says about the post, for services whose resolver reads it. */
+  metadata?: PostMetadata;
 };
 
 export type ResolveContext = {
