@@ -24,7 +24,7 @@ describe("seed 004 access", () => {
     expect(face.routes.length).toBeGreaterThan(5);
     for (const route of face.routes) {
       const path = route.path.replace(/\{[^}]+\}/g, "x");
-      for (const headers of [{}, { "X-API-Key": "not-a-key-of-ours-123" }]) {
+      for (const headers of [{}, { "X-API-Key": "not-a-key-of-ours-123" }] as Record<string, string>[]) {
         const res = await call(path, { method: route.method, headers });
         expect(res.status, `${route.method} ${path}`).toBe(401);
         expect(await res.json()).toEqual({ detail: expect.any(String) });
