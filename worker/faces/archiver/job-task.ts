@@ -21,9 +21,6 @@ const payloadSchema = z.object({ jobId: z.string() });
 const listedSchema = z.array(z.object({ id: z.string(), url: z.string(), timestamp: z.number().nullish() }));
 type Listed = z.infer<typeof listedSchema>;
 
-/** A video that keeps failing is given up after this many retries (a busy video waits for its other job). */
-const VIDEO_MAX_RETRIES = 6;
-
 /** Where TikTok lists a profile's or a hashtag's videos (the extractors yt-dlp has for them). */
 export function sourceUrl(job: Pick<ArchiverJobRow, "mode" | "value">): URL {
   const value = encodeURIComponent(job.value);
@@ -93,7 +90,7 @@ export const runArchiveJob: TaskHandler = async (ctx) => {
       return { id: e.id, url: e.url, createdAtTiktok: created, folderPath: folderPathOf(job, created ?? now) };
     }),
   );
-  await ctx.spawnChildren(listed.map((e) => ({ key: e.id, kind: ARCHIVER_VIDEO_KIND, payload: { jobId, videoId: e.id }, maxRetries: VIDEO_MAX_RETRIES })));
+  await ctx.spawnChildren(listed.map((e) => ({ key: e.id, kind: ARCHIVER_VIDEO_KIND, payload: { jobId, videoId: e.id } })));
   await publishJobEvent(env, jobId);
   return ctx.waitForChildren();
 };

@@ -12,35 +12,12 @@ import { archiverVideos, tasks } from "../../../../worker/db/schema";
 import { registerFile } from "../../../../worker/media/store";
 import { getTask } from "../../../../worker/tasks/engine";
 import { insertTask } from "../../support/tasks";
+import { zipEntries } from "../../../support/zip-entries";
 import { archiverKey, callWith, seedJob, seedVideo } from "./support";
 
 async function storedFile(key: string, bytes: Uint8Array) {
   const obj = await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: "video/mp4" } });
   return registerFile(env, { key, size: obj!.size, contentType: "video/mp4", etag: obj!.httpEtag, retention: "keep" });
-}
-
-/** The entries of a ZIP (names and stored bytes), read from its central directory. */
-function unzip(zip: Uint8Array): Map<string, Uint8Array> {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let eocd = zip.byteLength - 22;
-  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < 0) throw new Error("no end of central directory");
-  const count = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  const out = new Map<string, Uint8Array>();
-  for (let i = 0; i < count; i++) {
-    if (view.getUint32(at, true) !== 0x02014b50) throw new Error("bad central directory entry");
-    const size = view.getUint32(at + 20, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const extraLength = view.getUint16(at + 30, true);
-    const commentLength = view.getUint16(at + 32, true);
-    const local = view.getUint32(at + 42, true);
-    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength));
-    const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    out.set(name, zip.subarray(dataAt, dataAt + size));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return out;
 }
 
 describe("seed 004 jobs", () => {
@@ -178,7 +155,7 @@ describe("seed 004 jobs", () => {
     expect(res.headers.get("Content-Type")).toBe("application/zip");
     const zip = new Uint8Array(await res.arrayBuffer());
     expect(Number(res.headers.get("Content-Length"))).toBe(zip.byteLength);
-    const entries = unzip(zip);
+    const entries = zipEntries(zip);
     expect([...entries.keys()].sort()).toEqual(
       ["metadata.json", `TikTok/profile/archive.alice/2024/12/${vb.id}.mp4`, `TikTok/profile/archive.alice/2025/01/${va.id}.mp4`].sort(),
     );
