@@ -4,6 +4,8 @@
  * harm. A face that needs periodic work (004's scheduled jobs) adds one step to `CRON_STEPS`.
  */
 import { getConfig } from "./env";
+import { runDueSchedules } from "./faces/archiver/schedules-cron";
+import { recordCronHeartbeat } from "./faces/archiver/stats-heartbeat";
 import { sweepOrphanObjects } from "./media/orphans";
 import { collectIdleFiles } from "./media/store";
 import { recoverStalledTasks } from "./tasks/engine";
@@ -22,6 +24,7 @@ export const CRON_STEPS: readonly CronStep[] = [
   },
   { name: "recover-stalled-tasks", run: (env, now) => recoverStalledTasks(env, now) },
   { name: "sweep-orphan-objects", run: (env, now) => sweepOrphanObjects(env, now) },
+  { name: "run-due-schedules", run: (env, now) => runDueSchedules(env, now) },
 ];
 
 export type CronReport = Record<string, { ok: true; counts: Record<string, number> } | { ok: false; error: string }>;
@@ -38,5 +41,9 @@ export async function runScheduled(env: Env, now = Date.now(), steps: readonly C
       report[name] = { ok: false, error: String(outcome.reason) };
     }
   }
+  // After the steps: a pass that hangs shows as a missing heartbeat (seed 004's health reads it).
+  await recordCronHeartbeat(env, now).catch((err: unknown) =>
+    console.error(JSON.stringify({ level: "error", event: "cron.heartbeat_failed", error: String(err) })),
+  );
   return report;
 }

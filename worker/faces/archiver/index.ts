@@ -3,6 +3,10 @@ import { archiverErrors } from "../../lib/error-format";
 import { defineFace, faceRoute } from "../face";
 import * as h from "./handlers";
 import * as routes from "./routes";
+import * as sh from "./schedules-handlers";
+import * as schedules from "./schedules-routes";
+import * as stath from "./stats-handlers";
+import * as stats from "./stats-routes";
 
 /**
  * Seed 004 under /api/v1 (and its WebSocket at /ws/jobs/{id}). Every route needs a credential — the
@@ -30,5 +34,13 @@ export const archiverFace = defineFace({
     faceRoute(routes.videoGet, h.videoGet, keyed),
     faceRoute(routes.videoRetry, h.videoRetry, keyed),
     faceRoute(routes.videoDelete, h.videoDelete, keyed),
+    faceRoute(schedules.scheduleCreate, sh.scheduleCreate, keyed),
+    faceRoute(schedules.scheduleList, sh.scheduleList, keyed),
+    faceRoute(schedules.scheduleGet, sh.scheduleGet, keyed),
+    faceRoute(schedules.scheduleUpdate, sh.scheduleUpdate, keyed),
+    faceRoute(schedules.scheduleToggle, sh.scheduleToggle, keyed),
+    faceRoute(schedules.scheduleDelete, sh.scheduleDelete, keyed),
+    faceRoute(stats.statsGet, stath.statsGet, keyed),
+    faceRoute(stats.statsHealth, stath.statsHealth, keyed),
   ],
 });
