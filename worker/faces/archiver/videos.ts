@@ -22,14 +22,20 @@ function conditions(f: VideoFilters): SQL[] {
   return where;
 }
 
-export async function listVideos(env: Env, f: VideoFilters): Promise<{ total: number; videos: VideoView[] }> {
+const normalizedTag = (tag: string) => tag.replace(/^#/, "").toLowerCase();
+
+/**
+ * The page and count queries of `GET /videos` (exported so their plans can be checked). Each filter walks
+ * an index on (filter, created_at, id) — `archiver_videos_{value,author,status}_idx`, or the hashtag table's
+ * key — so a page costs `offset + limit` index steps and no sort, whatever the number of videos.
+ */
+export function videoQueries(env: Env, f: VideoFilters) {
   const db = getDb(env);
   const where = conditions(f);
   if (f.hashtag !== undefined) {
-    // Through the hashtag table's (tag, created_at, video_id) key: newest first without sorting.
-    const tagged = and(eq(archiverVideoHashtags.tag, f.hashtag.replace(/^#/, "").toLowerCase()), ...where);
-    const [rows, [total]] = await Promise.all([
-      db
+    const tagged = and(eq(archiverVideoHashtags.tag, normalizedTag(f.hashtag)), ...where);
+    return {
+      page: db
         .select({ video: archiverVideos })
         .from(archiverVideoHashtags)
         .innerJoin(archiverVideos, eq(archiverVideos.id, archiverVideoHashtags.videoId))
@@ -37,16 +43,26 @@ export async function listVideos(env: Env, f: VideoFilters): Promise<{ total: nu
         .orderBy(desc(archiverVideoHashtags.createdAt), desc(archiverVideoHashtags.videoId))
         .limit(f.limit)
         .offset(f.offset),
-      db.select({ n: count() }).from(archiverVideoHashtags).innerJoin(archiverVideos, eq(archiverVideos.id, archiverVideoHashtags.videoId)).where(tagged),
-    ]);
-    return { total: total?.n ?? 0, videos: rows.map((r) => presentVideo(r.video)) };
+      count: db.select({ n: count() }).from(archiverVideoHashtags).innerJoin(archiverVideos, eq(archiverVideos.id, archiverVideoHashtags.videoId)).where(tagged),
+    };
   }
   const filter = where.length > 0 ? and(...where) : undefined;
-  const [rows, [total]] = await Promise.all([
-    db.select().from(archiverVideos).where(filter).orderBy(desc(archiverVideos.createdAt), desc(archiverVideos.id)).limit(f.limit).offset(f.offset),
-    db.select({ n: count() }).from(archiverVideos).where(filter),
-  ]);
-  return { total: total?.n ?? 0, videos: rows.map(presentVideo) };
+  return {
+    page: db
+      .select({ video: archiverVideos })
+      .from(archiverVideos)
+      .where(filter)
+      .orderBy(desc(archiverVideos.createdAt), desc(archiverVideos.id))
+      .limit(f.limit)
+      .offset(f.offset),
+    count: db.select({ n: count() }).from(archiverVideos).where(filter),
+  };
+}
+
+export async function listVideos(env: Env, f: VideoFilters): Promise<{ total: number; videos: VideoView[] }> {
+  const { page, count: counted } = videoQueries(env, f);
+  const [rows, [total]] = await Promise.all([page, counted]);
+  return { total: total?.n ?? 0, videos: rows.map((r) => presentVideo(r.video)) };
 }
 
 async function findVideo(env: Env, id: string) {
