@@ -41,7 +41,7 @@ export interface JobSource {
 export async function createJob(env: Env, source: JobSource, opts: { id?: string; scheduleId?: string; ownerUserId?: number | null } = {}): Promise<JobView> {
   const db = getDb(env);
   const id = opts.id ?? newId();
-  await db
+  const inserted = await db
     .insert(archiverJobs)
     .values({
       id,
@@ -56,9 +56,14 @@ export async function createJob(env: Env, source: JobSource, opts: { id?: string
       ownerUserId: opts.ownerUserId ?? null,
       createdAt: new Date(),
     })
-    .onConflictDoNothing();
-  // Videos download one at a time per consumer slot; the job itself outranks nothing (priority 5).
-  await submitTask(env, { id, kind: ARCHIVER_JOB_KIND, payload: { jobId: id }, idempotencyKey: `${ARCHIVER_JOB_KIND}:${id}`, face: "archiver", ownerUserId: opts.ownerUserId ?? null });
+    .onConflictDoNothing()
+    .returning({ id: archiverJobs.id });
+  // A job that exists already keeps its task as it is (a failed one is not run again by a repeated call);
+  // only a row left without its task (a crash between the two writes) gets it now.
+  const hasTask = inserted.length === 0 && !!(await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.id, id)).get());
+  if (!hasTask) {
+    await submitTask(env, { id, kind: ARCHIVER_JOB_KIND, payload: { jobId: id }, idempotencyKey: `${ARCHIVER_JOB_KIND}:${id}`, face: "archiver", ownerUserId: opts.ownerUserId ?? null });
+  }
   return getJob(env, id);
 }
 

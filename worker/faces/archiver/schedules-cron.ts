@@ -13,7 +13,7 @@
  */
 import { and, asc, eq, lte } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { archiverSchedules, tasks, type ArchiverScheduleRow } from "../../db/schema";
+import { archiverSchedules, type ArchiverScheduleRow } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
 import { createJob } from "./jobs";
 
@@ -49,16 +49,12 @@ export async function runScheduleSlot(env: Env, schedule: ArchiverScheduleRow, n
   const db = getDb(env);
   const slot = schedule.nextRunAt.getTime();
   const jobId = await slotJobId(schedule.id, slot);
-  // createJob on a known id joins the job's task, but the engine reopens a task that ended dead or cancelled:
-  // a slot whose job already has its task (a pass that died before moving the schedule on) is not run again.
-  const started = await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.id, jobId)).get();
-  if (!started) {
-    await createJob(
-      env,
-      { mode: schedule.mode, value: schedule.value, limit: schedule.limit, noWatermark: schedule.noWatermark },
-      { id: jobId, scheduleId: schedule.id, ownerUserId: schedule.ownerUserId },
-    );
-  }
+  // createJob on a known id never runs an existing job again (a pass that died before moving the schedule on).
+  await createJob(
+    env,
+    { mode: schedule.mode, value: schedule.value, limit: schedule.limit, noWatermark: schedule.noWatermark },
+    { id: jobId, scheduleId: schedule.id, ownerUserId: schedule.ownerUserId },
+  );
   const moved = await db
     .update(archiverSchedules)
     .set({

@@ -6,6 +6,7 @@
 import { count, eq, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { archiverJobs, archiverSchedules, archiverVideos, files, tasks, type ArchiverVideoStatus } from "../../db/schema";
+import { driveReachable } from "./drive-delivery";
 import { jobStatusOf } from "./presenters";
 import type { JobStatus } from "./schemas";
 import { HEARTBEAT_STALE_MS, lastCronHeartbeat } from "./stats-heartbeat";
@@ -14,8 +15,6 @@ import type { HealthView, StatsView } from "./stats-schemas";
 /** The platform's version as health reports it (package.json's, which the Worker cannot import; a test keeps them equal). */
 export const PLATFORM_VERSION = "0.1.0";
 
-/** How long the Drive check waits for the token endpoint before calling Drive unreachable. */
-const DRIVE_CHECK_TIMEOUT_MS = 3000;
 
 /**
  * Video statuses counted as downloaded: the file reached the platform's store (`downloaded`), and stays
@@ -75,24 +74,8 @@ export async function databaseHealthy(env: Env): Promise<boolean> {
  * To complete with the Drive client: check what delivery needs (a token exchange with the key), through the
  * client's own configuration parser, instead of this reachability probe.
  */
-export async function driveHealthy(env: Env): Promise<boolean> {
-  const keyJson = env.GOOGLE_DRIVE_SERVICE_ACCOUNT_JSON;
-  if (!keyJson) return true;
-  let tokenUri: unknown;
-  try {
-    tokenUri = (JSON.parse(keyJson) as { token_uri?: unknown }).token_uri;
-  } catch {
-    return false;
-  }
-  const url = env.GOOGLE_DRIVE_OAUTH_TOKEN_URL || (typeof tokenUri === "string" ? tokenUri : "https://oauth2.googleapis.com/token");
-  try {
-    const res = await fetch(url, { method: "GET", signal: AbortSignal.timeout(DRIVE_CHECK_TIMEOUT_MS) });
-    await res.body?.cancel();
-    return res.status < 500;
-  } catch {
-    return false;
-  }
-}
+/** Drive takes deliveries (a token and the archive's root folder), or is not configured (videos stay in R2). */
+export const driveHealthy = (env: Env): Promise<boolean> => driveReachable(env);
 
 /** The cron ran a pass within HEARTBEAT_STALE_MS of `now`. */
 export async function schedulerHealthy(env: Env, now: number): Promise<boolean> {
