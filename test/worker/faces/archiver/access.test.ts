@@ -66,18 +66,22 @@ describe("seed 004 access", () => {
     expect(login.status).not.toBe(200);
   });
 
-  it("should allow a burst of 20 per key, then answer 429 {detail} with Retry-After", async () => {
+  it("should allow a burst of 20 per key, then answer 429 {detail} with Retry-After (the document's figures)", async () => {
+    // The project lifts this limit for other tests; the app here runs with the document's defaults.
+    const app = createApp(FACES);
+    const documented = { ...env, RATE_LIMIT_REQUESTS_PER_MINUTE: "10", RATE_LIMIT_BURST: "20" };
     const key = await archiverKey(env);
-    const ip = { "CF-Connecting-IP": "203.0.113.44" };
+    const get = (headers: Record<string, string>) =>
+      app.fetch(new Request("http://platform.test/api/v1/videos?limit=1", { headers: { ...headers, "CF-Connecting-IP": "203.0.113.44" } }), documented, createExecutionContext());
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await call("/api/v1/videos?limit=1", { headers: { ...key, ...ip } })).status);
-    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
-    const limited = await call("/api/v1/videos?limit=1", { headers: { ...key, ...ip } });
+    for (let i = 0; i < 20; i++) statuses.push((await get(key)).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const limited = await get(key);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await limited.json()).toEqual({ detail: expect.stringMatching(/too many/i) });
     // Another key is another bucket.
-    expect((await call("/api/v1/videos?limit=1", { headers: { ...(await archiverKey(env)), ...ip } })).status).toBe(200);
+    expect((await get(await archiverKey(env))).status).toBe(200);
   });
 
   it("should answer a crash as {detail, error} with the error only when DEBUG is true", async () => {
