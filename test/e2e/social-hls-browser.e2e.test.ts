@@ -5,57 +5,21 @@
  * started early must go on to the end in the same page, and hls.js must report no fatal error. The
  * browser reaches loopback only.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { api, stack } from "./support/client";
 import { startPlayerPage, type PlayerPageServer } from "./support/player-page";
+import { makeClip, uploadVideo, videoStatus, waitForVideoStatus } from "./support/social-videos";
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Seconds of the clip played once ready, and of the one played while processing (long enough that its ladder takes a while). */
 const READY_CLIP_SECONDS = 16;
 const LIVE_CLIP_SECONDS = 30;
-
-async function makeClip(file: string, seconds: number): Promise<Uint8Array<ArrayBuffer>> {
-  await run("ffmpeg", [
-    "-v", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-    "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-    file,
-  ]);
-  return new Uint8Array(readFileSync(file));
-}
-
-async function upload(name: string, bytes: Uint8Array<ArrayBuffer>): Promise<number> {
-  const form = new FormData();
-  form.append("file", new File([bytes], name, { type: "video/mp4" }), name);
-  form.append("title", `browser ${name}`);
-  const res = await api("/api/v1/video/upload", { method: "POST", body: form });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return (JSON.parse(text) as { id: number }).id;
-}
-
-async function videoStatus(id: number): Promise<string> {
-  const res = await api(`/api/v1/video/status/${id}`);
-  return ((await res.json()) as { status: string }).status;
-}
-
-async function waitForStatus(id: number, wanted: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let s = await videoStatus(id); s !== wanted; s = await videoStatus(id)) {
-    if (s === "error" || Date.now() > deadline) throw new Error(`video ${id} is ${s}, waited for ${wanted}`);
-    await sleep(250);
-  }
-}
 
 /** Until the master playlist answers 200, which it does as soon as one rung has its first segment. */
 async function waitForMasterPlaylist(id: number, timeoutMs: number): Promise<void> {
@@ -156,9 +120,9 @@ describe("seed 002 HLS played by hls.js in Chromium", () => {
   });
 
   it("should play a ready video past 2 s from a page on another origin", async () => {
-    const id = await upload("ready.mp4", readyClip);
+    const id = await uploadVideo("ready.mp4", readyClip);
     // Generous: the ladder shares two cores with everything else the machine runs.
-    await waitForStatus(id, "ready", 150_000);
+    await waitForVideoStatus(id, (s) => s === "ready" || s === "error", 150_000).then((s) => expect(s.status).toBe("ready"));
     const open = await openPlayer(browser, player, id);
     await waitForPlayback(open, browser, 2, 30_000);
     expect(await open.page.evaluate(() => window.player.levels)).toEqual(["240p", "480p", "720p"]);
@@ -166,9 +130,9 @@ describe("seed 002 HLS played by hls.js in Chromium", () => {
   }, 200_000);
 
   it("should start while the video is processing and play on to the end without a reload", async () => {
-    const id = await upload("live.mp4", liveClip);
+    const id = await uploadVideo("live.mp4", liveClip);
     await waitForMasterPlaylist(id, 120_000);
-    const statusAtStart = await videoStatus(id);
+    const statusAtStart = (await videoStatus(id)).status;
     expect(statusAtStart, "the player must start before the ladder is done").toBe("processing");
 
     const open = await openPlayer(browser, player, id);

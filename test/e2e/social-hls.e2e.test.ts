@@ -13,6 +13,7 @@ import { parse, setOptions, types } from "hls-parser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { api, probeBytes } from "./support/client";
 import { localD1, localR2Keys } from "./support/local-state";
+import { makeClip, uploadVideo, waitForVideoStatus } from "./support/social-videos";
 
 setOptions({ strictMode: true, silent: true });
 
@@ -21,31 +22,6 @@ let dir = "";
 
 type Master = InstanceType<typeof types.MasterPlaylist>;
 type Media = InstanceType<typeof types.MediaPlaylist>;
-
-async function upload(name: string, bytes: Uint8Array<ArrayBuffer>): Promise<number> {
-  const form = new FormData();
-  form.append("file", new File([bytes], name, { type: "video/mp4" }), name);
-  form.append("title", `hls ${name}`);
-  const res = await api("/api/v1/video/upload", { method: "POST", body: form });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return (JSON.parse(text) as { id: number }).id;
-}
-
-async function status(id: number): Promise<{ status: string; error_message: string | null }> {
-  const res = await api(`/api/v1/video/status/${id}`);
-  return (await res.json()) as { status: string; error_message: string | null };
-}
-
-async function waitForStatus(id: number, wanted: (s: string) => boolean, timeoutMs = 100_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await status(id);
-    if (wanted(s.status)) return s;
-    if (Date.now() > deadline) throw new Error(`video ${id} still ${s.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function playlist(pathname: string) {
   const res = await api(pathname);
@@ -59,20 +35,13 @@ describe("seed 002 HLS with the real stack", () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "e2e-social-hls-"));
     // Long enough that the ladder takes several seconds, so the processing state can be observed.
-    await run("ffmpeg", [
-      "-v", "error", "-y",
-      "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-      "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-      "-t", "16", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-      path.join(dir, "clip.mp4"),
-    ]);
-    clip = new Uint8Array(readFileSync(path.join(dir, "clip.mp4")));
+    clip = await makeClip(path.join(dir, "clip.mp4"), 16);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("should serve a growing EVENT playlist while processing, then a VOD ladder whose every segment ffprobe reads", async () => {
-    const id = await upload("clip.mp4", clip);
+    const id = await uploadVideo("clip.mp4", clip);
 
     // While processing: poll the 240p rung (the ladder always has it for a 720p source) until the video is ready.
     let eventSeen = 0;
@@ -95,7 +64,7 @@ describe("seed 002 HLS with the real stack", () => {
       await new Promise((r) => setTimeout(r, 150));
     }
     expect(eventSeen, "an EVENT playlist was served while processing").toBeGreaterThan(0);
-    expect((await waitForStatus(id, (s) => s !== "processing")).status).toBe("ready");
+    expect((await waitForVideoStatus(id, (s) => s !== "processing")).status).toBe("ready");
 
     const { res, text } = await playlist(`/api/v1/hls/playlist/${id}`);
     expect(res.status).toBe(200);
@@ -131,7 +100,7 @@ describe("seed 002 HLS with the real stack", () => {
 
   it("should leave nothing stored for a video removed while its ladder runs", async () => {
     const { persistDir } = inject("stack");
-    const id = await upload("removed.mp4", clip);
+    const id = await uploadVideo("removed.mp4", clip);
     for (;;) {
       const { res } = await playlist(`/api/v1/hls/video/${id}/240p.m3u8`);
       if (res.status === 200) break;
@@ -163,8 +132,8 @@ describe("seed 002 HLS with the real stack", () => {
     // An MP4 header (so the upload guard accepts it) followed by bytes ffmpeg cannot decode.
     const junk = new Uint8Array(64 * 1024).map((_, i) => (i * 7919) % 251);
     const corrupt = new Uint8Array([...clip.subarray(0, 32), ...junk]);
-    const id = await upload("broken.mp4", corrupt);
-    const final = await waitForStatus(id, (s) => s === "error" || s === "ready");
+    const id = await uploadVideo("broken.mp4", corrupt);
+    const final = await waitForVideoStatus(id, (s) => s === "error" || s === "ready");
     expect(final.status).toBe("error");
     expect(final.error_message).toBeTruthy();
     const res = await api(`/api/v1/hls/playlist/${id}`);
@@ -180,7 +149,7 @@ describe("seed 002 HLS with the real stack", () => {
     const created = await api("/api/v1/reels/reels/upload", { method: "POST", body: form });
     const reel = (await created.json()) as { id: number; video_id: number; preview_thumbnail_path: string | null };
     expect(reel.preview_thumbnail_path).toBeNull();
-    expect((await waitForStatus(reel.video_id, (s) => s !== "pending" && s !== "processing")).status).toBe("ready");
+    expect((await waitForVideoStatus(reel.video_id, (s) => s !== "pending" && s !== "processing")).status).toBe("ready");
 
     const shown = (await (await api(`/api/v1/reels/reels/${reel.id}`)).json()) as { preview_thumbnail_path: string | null };
     expect(shown.preview_thumbnail_path).toBe(`/api/v1/reels/reels/preview/${reel.id}`);
@@ -191,7 +160,7 @@ describe("seed 002 HLS with the real stack", () => {
   });
 
   it("should make a thumbnail of the asked width once, then serve it from storage", async () => {
-    const id = await upload("thumb.mp4", clip);
+    const id = await uploadVideo("thumb.mp4", clip);
     const first = await api(`/api/v1/hls/thumbnail/${id}?time=2&width=320`);
     expect(first.status).toBe(200);
     expect(first.headers.get("Content-Type")).toBe("image/jpeg");
