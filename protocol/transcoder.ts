@@ -11,14 +11,17 @@
  * The transcoder never sees the database; it only reads signed or allowed URLs and writes to signed URLs.
  */
 import { z } from "zod";
+import { editScriptSchema } from "./edit-script.ts";
+import { ANALYZE_MAX_FRAMES, analyzeResultSchema } from "./media-analysis.ts";
 
 /**
  * `MAJOR.MINOR`. The minor part grows with additive changes (a new operation, a new optional field) that
  * either side may ignore; a change the other side would misread bumps the major part, and the transcoder
  * refuses a request whose major part differs from its own (`protocol.mismatch`), so a new Worker never
  * talks to an old container image unnoticed, nor the other way round.
+ * 1.3: the studio's analyze, edit and compress operations and the `input.target_too_small` code.
  */
-export const PROTOCOL_VERSION = "1.2";
+export const PROTOCOL_VERSION = "1.3";
 /** Sent by the Worker on every operation request and by the transcoder on every response. */
 export const PROTOCOL_VERSION_HEADER = "X-Protocol-Version";
 
@@ -269,6 +272,62 @@ export const listResultSchema = z.object({
 export type ListResult = z.infer<typeof listResultSchema>;
 
 /**
+ * Analyse a video for the studio (seed 003 `generate-script`): ffprobe, then one ffmpeg pass that finds
+ * scene changes, silences and EBU R128 loudness and writes `numFrames` evenly spaced JPEG frames, uploaded
+ * as `frame-000.jpg`, `frame-001.jpg`, … (one `output` line each).
+ */
+export const analyzeRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  /** A signed GET URL of the video (served by the Worker). */
+  source: z.string().url(),
+  numFrames: z.number().int().min(1).max(ANALYZE_MAX_FRAMES),
+  output: outputTargetSchema,
+});
+export type AnalyzeRequest = z.infer<typeof analyzeRequestSchema>;
+export { analyzeResultSchema, type AnalyzeResult } from "./media-analysis.ts";
+
+/** Render an edit script (protocol/edit-script.ts) in one ffmpeg process; uploads `edited.mp4` (H.264 + AAC). */
+export const editRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  source: z.string().url(),
+  script: editScriptSchema,
+  output: outputTargetSchema,
+});
+export type EditRequest = z.infer<typeof editRequestSchema>;
+
+export const editResultSchema = z.object({
+  /** `edited.mp4`, with its measured duration and frame size. */
+  output: outputFileSchema,
+});
+export type EditResult = z.infer<typeof editResultSchema>;
+
+/** `low`: 64 kbit/s audio, x264 preset veryfast; `medium`: 96 kbit/s, fast; `high`: 128 kbit/s, medium. */
+export const compressQualitySchema = z.enum(["low", "medium", "high"]);
+export type CompressQuality = z.infer<typeof compressQualitySchema>;
+
+/**
+ * Two-pass H.264 to a target file size (seed 003 `compress`): the output (`compressed.mp4`) lands at
+ * 90–100 % of `targetBytes`, audio and container included. A target below what the duration allows
+ * fails with `input.target_too_small`, whose message states the smallest possible size in MB.
+ */
+export const compressRequestSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  source: z.string().url(),
+  targetBytes: z.number().int().min(10_000).max(8 * 1024 ** 3),
+  quality: compressQualitySchema,
+  output: outputTargetSchema,
+});
+export type CompressRequest = z.infer<typeof compressRequestSchema>;
+
+export const compressResultSchema = z.object({
+  output: outputFileSchema,
+  targetBytes: z.number().int().positive(),
+  /** output.size ÷ targetBytes. */
+  ratio: z.number().positive(),
+});
+export type CompressResult = z.infer<typeof compressResultSchema>;
+
+/**
  * Error codes the transcoder reports. `retryable` decides whether the task engine tries again:
  * a vanished post will not come back, a network hiccup might.
  */
@@ -281,6 +340,7 @@ export const transcoderErrorCodeSchema = z.enum([
   "source.blocked", // URL or redirect refused by the network guard
   "source.unreachable", // the source's host did not resolve, refused the connection or never answered
   "input.invalid", // request failed validation, or a media file ffmpeg refuses
+  "input.target_too_small", // compress: the target size is below what the video's duration allows
   "upload.failed", // the Worker refused or dropped an output upload
   "protocol.mismatch", // the Worker and the transcoder speak different major protocol versions
   "timeout",
@@ -329,6 +389,9 @@ export const TRANSCODER_OPERATIONS = {
   hls: { path: "/v1/hls", request: hlsRequestSchema, result: hlsResultSchema },
   thumbnail: { path: "/v1/thumbnail", request: thumbnailRequestSchema, result: thumbnailResultSchema },
   list: { path: "/v1/list", request: listRequestSchema, result: listResultSchema },
+  analyze: { path: "/v1/analyze", request: analyzeRequestSchema, result: analyzeResultSchema },
+  edit: { path: "/v1/edit", request: editRequestSchema, result: editResultSchema },
+  compress: { path: "/v1/compress", request: compressRequestSchema, result: compressResultSchema },
 } as const;
 
 export type TranscoderOperation = keyof typeof TRANSCODER_OPERATIONS;

@@ -5,6 +5,9 @@
  */
 import type { TranscoderOperation } from "../../../../protocol/transcoder.ts";
 import type { OperationDefinition } from "../lib/run-operation.ts";
+import { analyzeOperation } from "./analyze.ts";
+import { compressOperation } from "./compress.ts";
+import { editOperation } from "./edit.ts";
 import { fetchOperation } from "./fetch.ts";
 import { hlsOperation } from "./hls.ts";
 import { listOperation } from "./list.ts";
@@ -17,4 +20,7 @@ export const OPERATIONS: { readonly [Op in TranscoderOperation]: OperationDefini
   hls: hlsOperation,
   thumbnail: thumbnailOperation,
   list: listOperation,
+  analyze: analyzeOperation,
+  edit: editOperation,
+  compress: compressOperation,
 };
