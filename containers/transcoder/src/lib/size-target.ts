@@ -1,7 +1,7 @@
 /**
  * The arithmetic of compressing to a file size: which video bit rate makes a file of `duration` seconds
  * land inside 90–100 % of a target once audio and the mp4 index are added, the smallest target that is
- * possible at all, and the correction after a measured attempt. Pure; lib/../ops/compress.ts runs it.
+ * possible at all, and the correction after a measured attempt. Pure; ops/compress.ts runs the encodes.
  */
 import type { CompressQuality } from "../../../../protocol/transcoder.ts";
 
