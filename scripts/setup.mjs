@@ -52,6 +52,8 @@ async function main() {
     { command: "ffmpeg", args: ["-version"], package: "ffmpeg" },
     { command: "ffprobe", args: ["-version"], package: "ffmpeg" },
     { command: "yt-dlp", package: "yt-dlp" },
+    // The transcoder's text overlays (seed 003's edit scripts) draw with this font.
+    { file: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", package: "fonts-dejavu-core" },
     // The tests replay the seeds' documented curl commands with the real curl.
     ...(forTests ? [{ command: "curl", package: "curl" }] : []),
     // Browser tests (HLS playback, the web app) drive Debian's Chromium through playwright-core.

@@ -1,5 +1,6 @@
 // Shared helpers for the project scripts: run commands, check and install system packages.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
 export function log(msg) {
   process.stdout.write(`[media-platform] ${msg}\n`);
@@ -24,12 +25,15 @@ export async function runOrFail(cmd, args, opts = {}) {
   if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${code}`);
 }
 
+/** Whether a need is met: its file exists (data packages, e.g. fonts), or its command runs. */
+const met = (need) => (need.file ? existsSync(need.file) : has(need.command, need.args ?? ["--version"]));
+
 /**
- * Install Debian packages when the commands they provide are missing. Uses apt-get directly as root, or
+ * Install Debian packages when the commands (or files) they provide are missing. Uses apt-get directly as root, or
  * `sudo -n` when that works without a password; otherwise explains what to install and fails.
  */
 export async function ensureDebianPackages(needs) {
-  const missing = needs.filter((n) => !has(n.command, n.args ?? ["--version"]));
+  const missing = needs.filter((n) => !met(n));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((n) => n.package))];
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -46,6 +50,6 @@ export async function ensureDebianPackages(needs) {
   const args = prefix.length ? [...pre, "apt-get"] : [];
   await runOrFail(cmd, [...args, "update", "-qq"], { env });
   await runOrFail(cmd, [...args, "install", "-y", "-qq", "--no-install-recommends", ...packages], { env });
-  const still = missing.filter((n) => !has(n.command, n.args ?? ["--version"]));
-  if (still.length) throw new Error(`apt-get finished but ${still.map((n) => n.command).join(", ")} still not found`);
+  const still = missing.filter((n) => !met(n));
+  if (still.length) throw new Error(`apt-get finished but ${still.map((n) => n.command ?? n.file).join(", ")} still not found`);
 }
