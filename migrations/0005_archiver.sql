@@ -87,6 +87,7 @@ CREATE TABLE `archiver_videos` (
 --> statement-breakpoint
 CREATE INDEX `archiver_videos_created_idx` ON `archiver_videos` (`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `archiver_videos_value_idx` ON `archiver_videos` (`value`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `archiver_videos_value_mode_idx` ON `archiver_videos` (`value`,`mode`);--> statement-breakpoint
 CREATE INDEX `archiver_videos_author_idx` ON `archiver_videos` (`author_username`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `archiver_videos_status_idx` ON `archiver_videos` (`status`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `archiver_videos_job_idx` ON `archiver_videos` (`job_id`);

@@ -492,6 +492,8 @@ export const archiverVideos = sqliteTable(
     index("archiver_videos_created_idx").on(t.createdAt, t.id),
     // By value (the username or hashtag a job archived), newest first; mode has two values and is filtered on the way.
     index("archiver_videos_value_idx").on(t.value, t.createdAt, t.id),
+    // Covers the count of `value` + `mode` (the page walks the index above and checks mode on the rows it shows).
+    index("archiver_videos_value_mode_idx").on(t.value, t.mode),
     index("archiver_videos_author_idx").on(t.authorUsername, t.createdAt, t.id),
     index("archiver_videos_status_idx").on(t.status, t.createdAt, t.id),
     index("archiver_videos_job_idx").on(t.jobId),

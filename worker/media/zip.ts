@@ -6,6 +6,9 @@
 import { downloadZip, predictLength } from "client-zip";
 import type { FileRow } from "../db/schema";
 
+/** Objects opened ahead of the one being written. */
+const ZIP_LOOKAHEAD = 4;
+
 export interface ZipFileEntry {
   /** Path inside the archive (`/`-separated). */
   name: string;
@@ -27,8 +30,17 @@ export function zipResponse(bucket: R2Bucket, files: readonly ZipFileEntry[], ex
   ]);
   async function* inputs() {
     for (const e of extras) yield { name: e.name, input: e.bytes, lastModified: e.lastModified, size: e.bytes.byteLength };
-    for (const f of files) {
-      const object = await bucket.get(f.file.r2Key);
+    // Each open is a round trip to R2: the next few are requested while the current one streams, so small
+    // files do not each wait for their own. Only their heads are held (bodies stream when read).
+    const opened: Promise<R2ObjectBody | null>[] = [];
+    const openNext = () => {
+      const next = files[opened.length];
+      if (next) opened.push(bucket.get(next.file.r2Key));
+    };
+    for (let i = 0; i < ZIP_LOOKAHEAD; i++) openNext();
+    for (const [i, f] of files.entries()) {
+      const object = await opened[i]!;
+      openNext();
       // The archive's length was promised: a file that vanished meanwhile cannot be left out silently.
       if (!object || object.size !== f.file.size) throw new Error(`stored file ${f.file.r2Key} is missing or changed`);
       yield { name: f.name, input: object.body, lastModified: f.file.createdAt, size: f.file.size };

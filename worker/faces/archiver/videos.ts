@@ -33,7 +33,8 @@ export function videoQueries(env: Env, f: VideoFilters) {
   const db = getDb(env);
   const where = conditions(f);
   if (f.hashtag !== undefined) {
-    const tagged = and(eq(archiverVideoHashtags.tag, normalizedTag(f.hashtag)), ...where);
+    const tag = eq(archiverVideoHashtags.tag, normalizedTag(f.hashtag));
+    const tagged = and(tag, ...where);
     return {
       page: db
         .select({ video: archiverVideos })
@@ -43,7 +44,11 @@ export function videoQueries(env: Env, f: VideoFilters) {
         .orderBy(desc(archiverVideoHashtags.createdAt), desc(archiverVideoHashtags.videoId))
         .limit(f.limit)
         .offset(f.offset),
-      count: db.select({ n: count() }).from(archiverVideoHashtags).innerJoin(archiverVideos, eq(archiverVideos.id, archiverVideoHashtags.videoId)).where(tagged),
+      // With the hashtag alone the tag rows are the count (the table's key covers it); other filters join.
+      count:
+        where.length === 0
+          ? db.select({ n: count() }).from(archiverVideoHashtags).where(tag)
+          : db.select({ n: count() }).from(archiverVideoHashtags).innerJoin(archiverVideos, eq(archiverVideos.id, archiverVideoHashtags.videoId)).where(tagged),
     };
   }
   const filter = where.length > 0 ? and(...where) : undefined;
