@@ -1,5 +1,5 @@
 /**
- * The studio operations' first step: fetch the signed source URL into the work dir (through the network
+ * The first step of the operations that work on a stored upload (hls and the studio's): fetch the signed source URL into the work dir (through the network
  * guard), probe it and keep what they all need. They read the file several times (probe, analysis or
  * rendering, two passes), so a local copy is cheaper and steadier than ranged reads over HTTP.
  */
@@ -24,10 +24,12 @@ export type SourceVideo = {
 };
 
 type StudioOperation = "analyze" | "edit" | "compress";
+/** Operations whose input is one signed URL of a stored upload (`request.source`). */
+type SourceOperation = StudioOperation | "hls";
 
-export const fetchSourceVideo = async (ctx: OperationContext<StudioOperation>): Promise<Result<SourceVideo>> => {
+/** Downloads `request.source` into `file` (guarded, size-capped, reporting `download` progress) and probes it. */
+export const downloadAndProbe = async (ctx: OperationContext<SourceOperation>, file: string): Promise<Result<ProbeResult>> => {
   const { request, config, stream } = ctx;
-  const file = path.join(ctx.dir, "source");
   stream.progress("download", 0);
   const downloaded = await downloadToFile(request.source, file, {
     policy: ctx.policy,
@@ -38,8 +40,12 @@ export const fetchSourceVideo = async (ctx: OperationContext<StudioOperation>): 
   });
   if (!downloaded.ok) return downloaded;
   stream.progress("download", 100);
+  return ffprobe({ kind: "file", path: file }, { ffprobePath: config.ffprobePath, signal: ctx.signal, timeoutMs: config.probeTimeoutMs });
+};
 
-  const probed = await ffprobe({ kind: "file", path: file }, { ffprobePath: config.ffprobePath, signal: ctx.signal, timeoutMs: config.probeTimeoutMs });
+export const fetchSourceVideo = async (ctx: OperationContext<StudioOperation>): Promise<Result<SourceVideo>> => {
+  const file = path.join(ctx.dir, "source");
+  const probed = await downloadAndProbe(ctx, file);
   if (!probed.ok) return probed;
   const video = probed.value.streams.find((s) => s.type === "video");
   if (!video?.width || !video.height) return fail("input.invalid", "the source has no video stream", false);

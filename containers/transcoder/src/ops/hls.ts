@@ -7,9 +7,8 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { HlsRendition, HlsResult, OutputFile } from "../../../../protocol/transcoder.ts";
-import { ffprobe } from "../lib/ffprobe.ts";
+import { downloadAndProbe } from "../lib/source-file.ts";
 import { runFfmpeg } from "../lib/ffmpeg.ts";
-import { downloadToFile } from "../lib/guarded-fetch.ts";
 import { POSTER_NAME, type LadderPlan, ffmpegPlaylistName, ladderArgs, planLadder } from "../lib/hls-ladder.ts";
 import { type SizedSegment, bandwidthOf, codecsString, masterPlaylist, mediaPlaylist } from "../lib/hls-playlists.ts";
 import { type Result, fail, ok } from "../lib/result.ts";
@@ -18,8 +17,6 @@ import { type SegmentInfo, probeSegment } from "../lib/segment-probe.ts";
 import { watchSegments } from "../lib/segment-watch.ts";
 import { uploadFile } from "../lib/upload.ts";
 
-/** The Worker has already capped the upload; this only bounds what a wrong URL could make us store. */
-const SOURCE_MAX_BYTES = 8 * 1024 ** 3;
 const MASTER_NAME = "master.m3u8";
 const POLL_MS = 200;
 
@@ -31,18 +28,7 @@ const run = async (ctx: OperationContext<"hls">): Promise<Result<HlsResult>> => 
   await mkdir(outDir, { recursive: true });
   const source = path.join(dir, "source");
 
-  stream.progress("download", 0);
-  const downloaded = await downloadToFile(request.source, source, {
-    policy: ctx.policy,
-    signal: ctx.signal,
-    socketTimeoutMs: config.socketTimeoutSeconds * 1000,
-    maxBytes: SOURCE_MAX_BYTES,
-    onBytes: (received, total) => total && stream.progress("download", (received / total) * 100),
-  });
-  if (!downloaded.ok) return downloaded;
-  stream.progress("download", 100);
-
-  const probed = await ffprobe({ kind: "file", path: source }, { ffprobePath: config.ffprobePath, signal: ctx.signal, timeoutMs: config.probeTimeoutMs });
+  const probed = await downloadAndProbe(ctx, source);
   if (!probed.ok) return probed;
   const plan = planLadder(probed.value, { segmentSeconds: request.segmentSeconds, cap: request.rungs });
   if (!plan) return fail("input.invalid", "the upload has no video stream", false);
