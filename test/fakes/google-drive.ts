@@ -23,7 +23,7 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, verify, type KeyObject, createPublicKey } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback-server.ts";
 import { parseArgs } from "node:util";
 import { type FieldSelector, parseFields, parseQuery, selectFields, SyntaxFault } from "./google-drive-syntax.ts";
 
@@ -544,20 +544,13 @@ export async function startFakeGoogleDrive(opts: { port?: number } = {}): Promis
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server, opts.port);
+  origin = listening.origin;
   return {
-    origin,
-    port,
+    ...listening,
     createDrive,
     state,
     addFault,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

@@ -26,7 +26,7 @@
 import { Busboy } from "@fastify/busboy";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback-server.ts";
 import { parseArgs } from "node:util";
 import { createFileHost, download } from "./file-host.ts";
 
@@ -565,20 +565,13 @@ export async function startFakeTelegram(opts: { port?: number } = {}): Promise<F
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server, opts.port);
+  origin = listening.origin;
   return {
-    origin,
-    port,
+    ...listening,
     createBot,
     state,
     addFault,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

@@ -23,7 +23,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback-server.ts";
 import { parseArgs } from "node:util";
 import { createFileHost, download, type DownloadedMedia } from "./file-host.ts";
 
@@ -321,20 +321,13 @@ export async function startFakeTwilio(opts: { port?: number } = {}): Promise<Fak
       sendTwilioError(res, new TwilioApiError(500, 20500, e instanceof Error ? e.message : String(e)));
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server, opts.port);
+  origin = listening.origin;
   return {
-    origin,
-    port,
+    ...listening,
     createAccount,
     state,
     addFault,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 
