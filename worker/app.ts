@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessControl } from "./auth/access";
+import { TOKEN_SCHEMES } from "./auth/policy";
 import { getConfig } from "./env";
 import { corsMiddleware } from "./faces/cors";
 import type { Face } from "./faces/face";
@@ -102,6 +103,11 @@ export function createApp(faces: readonly Face[] = FACES) {
     in: "query",
     name: "api_key",
     description: "The same API key as a query parameter, for WebSocket handshakes (browsers cannot send headers there). Never logged.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", TOKEN_SCHEMES.STUDIO_API_TOKEN, {
+    type: "http",
+    scheme: "bearer",
+    description: "Seed 003's shared API token (the STUDIO_API_TOKEN setting), required on studio routes only when it is set.",
   });
   app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(DOCUMENT_INFO)));
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Media platform API" }));

@@ -19,6 +19,8 @@ interface OptionalBindings {
   GOOGLE_DRIVE_API_BASE_URL?: string;
   GOOGLE_DRIVE_OAUTH_TOKEN_URL?: string;
   GOOGLE_DRIVE_ROOT_FOLDER_ID?: string;
+  /** Seed 003's API_TOKEN (optional: without it the studio's routes are public, as in the document). */
+  STUDIO_API_TOKEN?: string;
 }
 declare global {
   interface Env extends OptionalBindings {}
@@ -109,6 +111,11 @@ const configSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   ARCHIVER_API_KEYS: z.string().optional(),
+  /** Seed 003's API_TOKEN: when set, studio routes need it as a bearer token (or a platform JWT / API key). */
+  STUDIO_API_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   /** How long the signed R2 links of `drive_links` stay valid when Drive is not configured. */
   ARCHIVER_SIGNED_URL_TTL_SECONDS: seconds(24 * 3600),
 }).extend(rateLimitSchema.shape);

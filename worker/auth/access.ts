@@ -3,6 +3,8 @@
  * accepts, the rate-limit bucket charged, refusals in the face's error shape.
  */
 import type { MiddlewareHandler } from "hono";
+import { getConfig } from "../env";
+import { secretsEqual } from "../integrations/constant-time";
 import type { AppEnv } from "../lib/app-context";
 import type { ErrorFormat } from "../lib/error-format";
 import { authenticateApiKey, looksLikeApiKey } from "./api-keys";
@@ -50,6 +52,11 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
   return fromJwt(env, bearer);
 }
 
+async function presentsToken(headers: Headers, token: string): Promise<boolean> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("Authorization") ?? "")?.[1];
+  return bearer !== undefined && (await secretsEqual(bearer, token));
+}
+
 /**
  * The access check of one route: identify the caller from whichever credential the route accepts, charge
  * the caller's rate-limit bucket, and refuse in the route's face's error shape when any of that fails.
@@ -58,7 +65,12 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
  */
 export function accessControl(policy: RouteAccess, format: ErrorFormat): MiddlewareHandler<AppEnv> {
   return async function access(c, next) {
-    const identified = await identifyCaller(c.env, c.req.raw.headers, policy.credentials, new URL(c.req.url));
+    const sharedToken = policy.token ? getConfig(c.env)[policy.token] : undefined;
+    const holdsToken = sharedToken !== undefined && (await presentsToken(c.req.raw.headers, sharedToken));
+    // The shared token identifies nobody: its holder is charged as an anonymous client.
+    const identified: Identified = holdsToken
+      ? { ok: true, auth: undefined }
+      : await identifyCaller(c.env, c.req.raw.headers, policy.credentials, new URL(c.req.url));
     const auth = identified.ok ? identified.auth : undefined;
     const identity = auth ? (auth.keyId ? `key:${auth.keyId}` : `user:${auth.userId}`) : `ip:${clientIp(c.req.raw.headers)}`;
     const bucket = bucketPolicy(c.env, policy.rateLimit);
@@ -74,7 +86,8 @@ export function accessControl(policy: RouteAccess, format: ErrorFormat): Middlew
       const { status, body } = format.http(401, identified.message);
       return c.json(body, status, challenge);
     }
-    if (policy.access !== "public" && !auth) {
+    const needsCaller = policy.access === "user" || policy.access === "admin" || (policy.access === "token" && sharedToken !== undefined && !holdsToken);
+    if (needsCaller && !auth) {
       const { status, body } = format.http(401, "Authentication required");
       return c.json(body, status, challenge);
     }

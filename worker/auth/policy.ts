@@ -7,6 +7,8 @@
  * - public:   anyone; a credential, if sent, is still verified (a bad one is 401) and identifies the caller
  * - user:     a valid credential of an active account
  * - admin:    a valid JWT of an admin
+ * - token:    public while the route's token setting (STUDIO_API_TOKEN) is unset; once set, the caller needs
+ *             that token as `Authorization: Bearer <token>`, or a platform JWT or API key
  * Credentials: `jwt` (Authorization: Bearer <JWT>), `api_key` (X-API-Key: <key>, or Bearer <key>) and
  * `api_key_query` (`?api_key=<key>`, for WebSocket handshakes, which browsers cannot give headers).
  */
@@ -25,11 +27,16 @@ export type RateLimitName =
   | "studio"
   | "studioProcess";
 
+/** A setting holding one shared bearer token (a document's own `API_TOKEN`). */
+export type TokenSetting = "STUDIO_API_TOKEN";
+
 /** Who may call a route and which rate limit charges the call; every route of every face declares one. */
 export interface RouteAccess {
-  access: "public" | "user" | "admin";
+  access: "public" | "user" | "admin" | "token";
   credentials: readonly Credential[];
   rateLimit: RateLimitName;
+  /** With `access: "token"`: the setting whose value, when set, callers must present. */
+  token?: TokenSetting;
 }
 
 export const ANY_CREDENTIAL: readonly Credential[] = ["jwt", "api_key"];
@@ -47,7 +54,17 @@ export const userRoute = (rateLimit: RateLimitName, credentials: readonly Creden
   credentials,
   rateLimit,
 });
+/** Public until `token` is configured; then that token, a JWT or an API key (seed 003's `API_TOKEN`). */
+export const tokenRoute = (rateLimit: RateLimitName, token: TokenSetting): RouteAccess => ({
+  access: "token",
+  credentials: ANY_CREDENTIAL,
+  rateLimit,
+  token,
+});
 export const adminRoute = (rateLimit: RateLimitName): RouteAccess => ({ access: "admin", credentials: JWT_ONLY, rateLimit });
+
+/** The OpenAPI security scheme (registered by the app) of each token setting. */
+export const TOKEN_SCHEMES: Record<TokenSetting, string> = { STUDIO_API_TOKEN: "studioApiToken" };
 
 /** OpenAPI `security` requirement objects for a policy. */
 export function openApiSecurity(policy: RouteAccess): Record<string, string[]>[] {
@@ -55,6 +72,7 @@ export function openApiSecurity(policy: RouteAccess): Record<string, string[]>[]
   if (policy.credentials.includes("jwt")) schemes.push({ bearerAuth: [] });
   if (policy.credentials.includes("api_key")) schemes.push({ apiKeyAuth: [] });
   if (policy.credentials.includes("api_key_query")) schemes.push({ apiKeyQuery: [] });
-  if (policy.access === "public") schemes.unshift({});
+  if (policy.token) schemes.push({ [TOKEN_SCHEMES[policy.token]]: [] });
+  if (policy.access === "public" || policy.access === "token") schemes.unshift({});
   return schemes;
 }

@@ -548,6 +548,102 @@ export const archiverSchedules = sqliteTable(
   (t) => [index("archiver_schedules_due_idx").on(t.enabled, t.nextRunAt)],
 );
 
+// ───────────────────────────── studio (seed 003) ─────────────────────────────
+
+export const STUDIO_EVENT_KINDS = ["request", "download", "script", "edit", "compress", "process"] as const;
+export type StudioEventKind = (typeof STUDIO_EVENT_KINDS)[number];
+
+/**
+ * Seed 003's analytics, one row per recorded event (kept for audit and re-aggregation). The endpoints read
+ * the aggregates below, never this table: a day's figures are one row however many events it had.
+ */
+export const studioEvents = sqliteTable(
+  "studio_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** UTC day, `YYYY-MM-DD`: the aggregate row the event was added to. */
+    day: text("day").notNull(),
+    kind: text("kind", { enum: STUDIO_EVENT_KINDS }).notNull(),
+    url: text("url"),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    cacheHit: integer("cache_hit", { mode: "boolean" }),
+    durationMs: integer("duration_ms"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("studio_events_day_idx").on(t.day)],
+);
+
+/** Per-day totals, updated in the same D1 batch as the event insert. */
+export const studioDailyStats = sqliteTable("studio_daily_stats", {
+  day: text("day").primaryKey(),
+  requests: integer("requests").notNull().default(0),
+  downloads: integer("downloads").notNull().default(0),
+  cacheHits: integer("cache_hits").notNull().default(0),
+  scripts: integer("scripts").notNull().default(0),
+  edits: integer("edits").notNull().default(0),
+  compressions: integer("compressions").notNull().default(0),
+  processes: integer("processes").notNull().default(0),
+  failures: integer("failures").notNull().default(0),
+  processingMsTotal: integer("processing_ms_total").notNull().default(0),
+  processingCount: integer("processing_count").notNull().default(0),
+});
+
+/** Requests per source URL, for `GET /api/v1/analytics/top` (an index on the count, not a GROUP BY). */
+export const studioUrlCounts = sqliteTable(
+  "studio_url_counts",
+  {
+    url: text("url").primaryKey(),
+    requests: integer("requests").notNull().default(0),
+    lastRequestedAt: integer("last_requested_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("studio_url_counts_top_idx").on(t.requests, t.url)],
+);
+
+export const STUDIO_WEBHOOK_SOURCES = ["tiktok", "telegram", "whatsapp"] as const;
+
+/**
+ * One row per webhook delivery the studio accepted, keyed by what the provider repeats on a retry (TikTok's
+ * body digest, Telegram's update_id, Twilio's MessageSid): a replayed delivery finds its row and creates no
+ * second task. The reply columns are claimed with a compare-and-set, so a reply is sent at most once.
+ */
+export const studioWebhookDeliveries = sqliteTable(
+  "studio_webhook_deliveries",
+  {
+    source: text("source", { enum: STUDIO_WEBHOOK_SOURCES }).notNull(),
+    deliveryKey: text("delivery_key").notNull(),
+    taskId: text("task_id"),
+    /** Telegram chat id or WhatsApp sender (`whatsapp:+…`), where replies go. */
+    replyTo: text("reply_to"),
+    url: text("url"),
+    ackClaimedAt: integer("ack_claimed_at", { mode: "timestamp_ms" }),
+    resultClaimedAt: integer("result_claimed_at", { mode: "timestamp_ms" }),
+    resultSentAt: integer("result_sent_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.deliveryKey] }), index("studio_webhook_deliveries_task_idx").on(t.taskId)],
+);
+
+/**
+ * A job of seed 003's priority queue: its id is its task's id (status, attempts and result are the task's);
+ * this row holds what the queue API lists.
+ */
+export const studioQueueJobs = sqliteTable(
+  "studio_queue_jobs",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    priority: integer("priority").notNull(),
+    maxRetries: integer("max_retries").notNull(),
+    ownerUserId: integer("owner_user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("studio_queue_jobs_created_idx").on(t.createdAt, t.id)],
+);
+
+export type StudioEventRow = typeof studioEvents.$inferSelect;
+export type StudioWebhookDeliveryRow = typeof studioWebhookDeliveries.$inferSelect;
+export type StudioQueueJobRow = typeof studioQueueJobs.$inferSelect;
+
 export type ArchiverJobRow = typeof archiverJobs.$inferSelect;
 export type ArchiverVideoRow = typeof archiverVideos.$inferSelect;
 export type ArchiverScheduleRow = typeof archiverSchedules.$inferSelect;

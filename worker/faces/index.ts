@@ -9,6 +9,7 @@ import { converterFace } from "./converter";
 import type { Face } from "./face";
 import { saverFace } from "./saver";
 import { socialFace } from "./social";
+import { studioFace } from "./studio";
 import { transcoderBlobsFace } from "./transcoder-blobs";
 
-export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace, archiverFace];
+export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace, archiverFace, studioFace];

@@ -141,7 +141,14 @@ const FAIL_FAST_CODES: ReadonlySet<string> = new Set(["source.unreachable"]);
 const failedFast = (task: TaskRow) => task.status === "queued" && task.errorCode !== null && FAIL_FAST_CODES.has(task.errorCode);
 
 export type FetchOutcome =
-  | { ok: true; task: TaskRow; result: MediaFetchResult; files: Map<string, FileRow> }
+  | {
+      ok: true;
+      task: TaskRow;
+      result: MediaFetchResult;
+      files: Map<string, FileRow>;
+      /** No fetch was started for this call: it joined a task that existed already (done, or running for another caller). */
+      cached: boolean;
+    }
   | { ok: false; task: TaskRow | undefined; failure: FetchFailure };
 
 /**
@@ -156,8 +163,9 @@ export async function fetchMediaAndWait(
   const timeoutMs = opts.timeoutMs ?? getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
   const deadline = Date.now() + timeoutMs;
   const payload: MediaFetchPayload = { ...input };
+  let started = false;
   for (let round = 0; round < 2; round++) {
-    const { task } = await submitTask(env, {
+    const { task, created, reopened } = await submitTask(env, {
       kind: MEDIA_FETCH_KIND,
       payload,
       idempotencyKey: mediaFetchKey(payload),
@@ -165,6 +173,7 @@ export async function fetchMediaAndWait(
       face: opts.face,
       ownerUserId: opts.ownerUserId ?? null,
     });
+    started ||= created || reopened;
     const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });
     if (timedOut) return { ok: false, task: final, failure: { kind: "timeout" } };
     if (final.status === "dead" || failedFast(final)) {
@@ -178,7 +187,7 @@ export async function fetchMediaAndWait(
     const wanted = new Set(result.outputs.map((o) => o.fileId));
     const rows = await touchFilesForHandOut(env, [...wanted]);
     if (rows.length === wanted.size) {
-      return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])) };
+      return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])), cached: !started };
     }
     // Collected between completion and now: mark it expired (if GC has not already) and go again.
     await expireTask(env, final.id);

@@ -1,0 +1,64 @@
+/**
+ * The studio's cached download: a TikTok URL through the platform's shared fetch task, whose idempotency
+ * key is the post (the same key as seed 000's saver uses, so either face's download serves the other). A
+ * request that did not start a fetch — the post was fetched before, or another request is fetching it right
+ * now — answers `from_cache: true`. No HTTP here.
+ */
+import { getConfig } from "../../env";
+import { AppError } from "../../lib/errors";
+import { fetchFailureToError, fetchMediaAndWait } from "../../media/fetch-media";
+import type { FileRow } from "../../db/schema";
+import { resolveSource } from "../../sources/resolve";
+import { STUDIO_FETCH_FAILURES } from "./failures";
+import { nameStudioFile, type StudioCaller } from "./files";
+
+export interface StudioDownload {
+  success: true;
+  file_path: string;
+  file_size: number;
+  duration: number;
+  from_cache: boolean;
+}
+
+export interface DownloadedVideo {
+  response: StudioDownload;
+  /** The stored file (for steps that go on with it) and the canonical URL (for analytics). */
+  file: FileRow;
+  canonicalUrl: string;
+}
+
+export async function downloadVideo(env: Env, rawUrl: string, caller: StudioCaller, opts: { priority?: number; timeoutMs?: number } = {}): Promise<DownloadedVideo> {
+  if (!rawUrl.trim()) throw new AppError(400, "URL is required", "url.missing");
+  const resolved = await resolveSource(rawUrl, { allowed: ["tiktok"], fixtureOrigin: getConfig(env).fixtureOrigin });
+  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
+  const { source } = resolved;
+  const outcome = await fetchMediaAndWait(
+    env,
+    {
+      service: "tiktok",
+      sourceId: source.id,
+      canonicalUrl: source.canonicalUrl,
+      fetchUrl: source.fetchUrl,
+      // seed 000's selection exactly: one cache entry per post for both faces.
+      select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
+    },
+    { face: "studio", ownerUserId: caller, priority: opts.priority, timeoutMs: opts.timeoutMs },
+  );
+  if (!outcome.ok) throw fetchFailureToError(outcome.failure, STUDIO_FETCH_FAILURES);
+  const video = outcome.result.outputs.find((o) => o.kind === "video");
+  if (!video) throw new AppError(400, "This TikTok post has no video (a photo post cannot be edited)", "source.no_video");
+  const file = outcome.files.get(video.fileId);
+  if (!file) throw new AppError(404, "Video not found or no longer available", "files.missing");
+  const filePath = await nameStudioFile(env, `tiktok-${source.id}.mp4`, file.id, caller);
+  return {
+    response: {
+      success: true,
+      file_path: filePath,
+      file_size: file.size,
+      duration: video.durationSeconds ?? 0,
+      from_cache: outcome.cached,
+    },
+    file,
+    canonicalUrl: source.canonicalUrl,
+  };
+}
