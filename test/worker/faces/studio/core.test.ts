@@ -95,7 +95,8 @@ describe("STUDIO_API_TOKEN", () => {
     app.fetch(new Request(`http://platform.test${path}`, { headers: { "CF-Connecting-IP": crypto.randomUUID(), ...headers } }), configured, createExecutionContext());
 
   it("should answer 401 {error: Unauthorized} without the token or with a wrong one, and accept it, a JWT or an API key", async () => {
-    for (const headers of [{}, { Authorization: "Bearer wrong-token" }, { Authorization: "s3cret-studio-token" }]) {
+    const refused: Record<string, string>[] = [{}, { Authorization: "Bearer wrong-token" }, { Authorization: "s3cret-studio-token" }];
+    for (const headers of refused) {
       const res = await send("/api/v1/video/none.mp4", headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(await res.json()).toEqual({ error: "Unauthorized" });
