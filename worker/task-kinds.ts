@@ -9,11 +9,12 @@ import { ARCHIVER_JOB_KIND, ARCHIVER_VIDEO_KIND } from "./faces/archiver/kinds";
 import { runArchiveVideo } from "./faces/archiver/video-task";
 import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
 import { runProcessTask, STUDIO_PROCESS_KIND } from "./faces/studio/process-task";
+import { onProcessEnded } from "./faces/studio/webhooks/replies";
 
 export function registerTaskKinds(): void {
   registerTaskKind(MEDIA_FETCH_KIND, { run: runMediaFetchTask });
   registerTaskKind(ARCHIVER_JOB_KIND, { run: runArchiveJob, onChildSettled: onVideoSettled, onEnded: (ctx, task) => onJobEnded(ctx.env, task) });
   registerTaskKind(ARCHIVER_VIDEO_KIND, { run: runArchiveVideo });
-  registerTaskKind(STUDIO_PROCESS_KIND, { run: runProcessTask });
+  registerTaskKind(STUDIO_PROCESS_KIND, { run: runProcessTask, onEnded: (ctx, task) => onProcessEnded(ctx.env, task) });
   registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onEnded: (ctx, task) => markVideoFailed(ctx.env, task) });
 }
