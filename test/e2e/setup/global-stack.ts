@@ -48,6 +48,10 @@ export default async function setup(project: TestProject) {
     CONVERTER_RATE_BURST: "100000",
     AUTH_RATE_PER_MINUTE: "100000",
     AUTH_RATE_BURST: "100000",
+    STUDIO_RATE_PER_HOUR: "100000",
+    STUDIO_RATE_BURST: "100000",
+    STUDIO_PROCESS_RATE_PER_MINUTE: "100000",
+    STUDIO_PROCESS_RATE_BURST: "100000",
   }, { port: workerPort });
   project.provide("stack", {
     workerUrl: worker.url,
