@@ -8,6 +8,7 @@ import { onJobEnded, onVideoSettled, runArchiveJob } from "./faces/archiver/job-
 import { ARCHIVER_JOB_KIND, ARCHIVER_VIDEO_KIND } from "./faces/archiver/kinds";
 import { runArchiveVideo } from "./faces/archiver/video-task";
 import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
+import { runCompressTask, STUDIO_COMPRESS_KIND } from "./faces/studio/compress/task";
 import { runProcessTask, STUDIO_PROCESS_KIND } from "./faces/studio/process-task";
 import { onProcessEnded } from "./faces/studio/webhooks/replies";
 
@@ -16,5 +17,6 @@ export function registerTaskKinds(): void {
   registerTaskKind(ARCHIVER_JOB_KIND, { run: runArchiveJob, onChildSettled: onVideoSettled, onEnded: (ctx, task) => onJobEnded(ctx.env, task) });
   registerTaskKind(ARCHIVER_VIDEO_KIND, { run: runArchiveVideo });
   registerTaskKind(STUDIO_PROCESS_KIND, { run: runProcessTask, onEnded: (ctx, task) => onProcessEnded(ctx.env, task) });
+  registerTaskKind(STUDIO_COMPRESS_KIND, { run: runCompressTask });
   registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onEnded: (ctx, task) => markVideoFailed(ctx.env, task) });
 }
