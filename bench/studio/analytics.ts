@@ -1,0 +1,215 @@
+/**
+ * Studio analytics benchmark: is `GET /api/v1/analytics/{stats,top}` as fast at 1,000,000 recorded events as
+ * at 1,000? One `wrangler dev`; events written into its local D1 by `wrangler d1 execute --local --file` as
+ * recordStudioEvent writes them — the event row, its day's counters and its URL's count, with the same
+ * upserts — then each route timed at 1,000 events and again after topping up to 1,000,000. Prints the p50s
+ * side by side (min / median / max of the p50 over several rounds) with their ratio (goal ≤ 1.5×), and the
+ * routes' EXPLAIN QUERY PLAN at 1,000,000.
+ *
+ * Seeding differs from the Worker in one way: a seed file adds its events' sums per day and per URL in one
+ * upsert each (`requests + excluded.requests`) rather than one upsert per event; the rows that result are
+ * the same. Every statement stays inside D1's 100 values per statement (DESIGN.md's limits table).
+ *
+ *   node bench/studio/analytics.ts
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { repoRoot, startWorker } from "../../test/support/processes.ts";
+import { benchWorkerVars, percentile } from "../social/stack.ts";
+
+const run = promisify(execFile);
+const SMALL = 1_000;
+const LARGE = 1_000_000;
+/** Events per seed file (one `wrangler d1 execute` each). */
+const FILE_EVENTS = 100_000;
+const REQUESTS = 40;
+const WARMUP = 5;
+const ROUNDS = 3;
+const DAYS = 365;
+const URLS = 100_000;
+/** The D1 cap on bound values per statement, kept by the seed's multi-row statements too. */
+const MAX_VALUES = 100;
+const wranglerEnv = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+
+const KINDS = ["download", "download", "download", "download", "download", "script", "edit", "compress", "process", "request"] as const;
+const DAY_MS = 86_400_000;
+const TODAY = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+
+/** A deterministic spread in [0, 1) per event. */
+const unit = (i: number) => ((Math.imul(i + 1, 2_654_435_761) >>> 0) % 1_000_003) / 1_000_003;
+
+interface Event {
+  day: string;
+  kind: (typeof KINDS)[number];
+  url: string | null;
+  ok: boolean;
+  cacheHit: boolean | null;
+  durationMs: number;
+  createdAt: number;
+}
+
+function eventAt(i: number): Event {
+  const kind = KINDS[i % KINDS.length]!;
+  const at = TODAY - (i % DAYS) * DAY_MS + (i % 86_400) * 1000;
+  // Squared spread: a few URLs are requested often, most rarely (as a top list expects).
+  const url = kind === "download" || kind === "process" ? `https://www.tiktok.com/@bench/video/7${String(Math.floor(unit(i) ** 2 * URLS)).padStart(18, "0")}` : null;
+  return {
+    day: new Date(at).toISOString().slice(0, 10),
+    kind,
+    url,
+    ok: i % 17 !== 0,
+    cacheHit: kind === "download" ? i % 3 !== 0 : null,
+    durationMs: (i * 31) % 5000,
+    createdAt: at,
+  };
+}
+
+const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const COUNTERS = { download: "downloads", script: "scripts", edit: "edits", compress: "compressions", process: "processes" } as const;
+const DAY_COLUMNS = ["requests", "downloads", "cache_hits", "scripts", "edits", "compressions", "processes", "failures", "processing_ms_total", "processing_count"] as const;
+type DaySums = Record<(typeof DAY_COLUMNS)[number], number>;
+
+/** recordStudioEvent's three writes for events `from..to-1`, as SQL. */
+function seedSql(from: number, to: number): string {
+  const out: string[] = [];
+  const rowsPer = (columns: number) => Math.floor(MAX_VALUES / columns);
+  const events: string[] = [];
+  const days = new Map<string, DaySums>();
+  const urls = new Map<string, { requests: number; last: number }>();
+  for (let i = from; i < to; i++) {
+    const e = eventAt(i);
+    events.push(`(${q(e.day)},${q(e.kind)},${e.url ? q(e.url) : "NULL"},${e.ok ? 1 : 0},${e.cacheHit === null ? "NULL" : e.cacheHit ? 1 : 0},${e.durationMs},${e.createdAt})`);
+    const d = days.get(e.day) ?? (Object.fromEntries(DAY_COLUMNS.map((c) => [c, 0])) as DaySums);
+    d.requests += 1;
+    if (e.kind !== "request") d[COUNTERS[e.kind]] += 1;
+    if (e.cacheHit) d.cache_hits += 1;
+    if (!e.ok) d.failures += 1;
+    if (e.kind !== "request") {
+      d.processing_ms_total += e.durationMs;
+      d.processing_count += 1;
+    }
+    days.set(e.day, d);
+    if (e.url) {
+      const u = urls.get(e.url) ?? { requests: 0, last: 0 };
+      u.requests += 1;
+      u.last = Math.max(u.last, e.createdAt);
+      urls.set(e.url, u);
+    }
+  }
+  const per = rowsPer(7);
+  for (let i = 0; i < events.length; i += per) {
+    out.push(`INSERT INTO studio_events (day,kind,url,ok,cache_hit,duration_ms,created_at) VALUES ${events.slice(i, i + per).join(",")};`);
+  }
+  const dayRows = [...days].map(([day, s]) => `(${q(day)},${DAY_COLUMNS.map((c) => s[c]).join(",")})`);
+  const dayPer = rowsPer(DAY_COLUMNS.length + 1);
+  const daySet = DAY_COLUMNS.map((c) => `${c} = studio_daily_stats.${c} + excluded.${c}`).join(", ");
+  for (let i = 0; i < dayRows.length; i += dayPer) {
+    out.push(`INSERT INTO studio_daily_stats (day,${DAY_COLUMNS.join(",")}) VALUES ${dayRows.slice(i, i + dayPer).join(",")} ON CONFLICT(day) DO UPDATE SET ${daySet};`);
+  }
+  const urlRows = [...urls].map(([url, u]) => `(${q(url)},${u.requests},${u.last})`);
+  const urlPer = rowsPer(3);
+  for (let i = 0; i < urlRows.length; i += urlPer) {
+    out.push(
+      `INSERT INTO studio_url_counts (url,requests,last_requested_at) VALUES ${urlRows.slice(i, i + urlPer).join(",")} ` +
+        `ON CONFLICT(url) DO UPDATE SET requests = studio_url_counts.requests + excluded.requests, last_requested_at = max(studio_url_counts.last_requested_at, excluded.last_requested_at);`,
+    );
+  }
+  return out.join("\n");
+}
+
+async function d1(persistDir: string, args: string[]): Promise<string> {
+  const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistDir, ...args], {
+    cwd: repoRoot,
+    env: wranglerEnv,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+async function seed(persistDir: string, work: string, from: number, to: number) {
+  const start = performance.now();
+  for (let a = from; a < to; a += FILE_EVENTS) {
+    const b = Math.min(to, a + FILE_EVENTS);
+    const file = path.join(work, `seed-${a}-${b}.sql`);
+    await writeFile(file, seedSql(a, b));
+    await d1(persistDir, ["--file", file, "--yes"]);
+    await rm(file);
+  }
+  console.log(`seeded events ${from.toLocaleString("en-US")}..${(to - 1).toLocaleString("en-US")} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+}
+
+async function query<T>(persistDir: string, sql: string): Promise<T[]> {
+  const out = JSON.parse(await d1(persistDir, ["--json", "--command", sql])) as { results: T[] }[];
+  return out.flatMap((r) => r.results);
+}
+
+const ROUTES = ["/api/v1/analytics/stats?days=7", "/api/v1/analytics/stats?days=365", "/api/v1/analytics/top", "/api/v1/analytics/top?limit=100"] as const;
+type Timing = { min: number; median: number; max: number };
+
+async function measure(base: string, events: number): Promise<Map<string, Timing>> {
+  // The API must see what was seeded: a year's requests are every event.
+  const probe = (await (await fetch(`${base}/api/v1/analytics/stats?days=365`)).json()) as { totals: { requests: number } };
+  if (probe.totals.requests !== events) throw new Error(`the Worker sees ${probe.totals.requests} events, not ${events}`);
+  const out = new Map<string, Timing>();
+  for (const route of ROUTES) {
+    const p50s: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const times: number[] = [];
+      for (let i = 0; i < WARMUP + REQUESTS; i++) {
+        const start = performance.now();
+        const res = await fetch(`${base}${route}`);
+        await res.json();
+        const ms = performance.now() - start;
+        if (res.status !== 200) throw new Error(`${route}: ${res.status}`);
+        if (i >= WARMUP) times.push(ms);
+      }
+      p50s.push(percentile(times, 50));
+    }
+    const timing = { min: Math.min(...p50s), median: percentile(p50s, 50), max: Math.max(...p50s) };
+    out.set(route, timing);
+    console.log(`  ${events.toLocaleString("en-US").padStart(9)} events  ${route.padEnd(36)} p50 ${timing.median.toFixed(1).padStart(6)} ms (${timing.min.toFixed(1)}–${timing.max.toFixed(1)})`);
+  }
+  return out;
+}
+
+async function main() {
+  const work = await mkdtemp(path.join(os.tmpdir(), "bench-studio-analytics-"));
+  const persistDir = path.join(work, "state");
+  console.log(`${os.cpus().length} cores; starting wrangler dev…`);
+  const worker = await startWorker(benchWorkerVars(), { persistDir });
+  try {
+    await seed(persistDir, work, 0, SMALL);
+    console.log(`${REQUESTS} requests per route after ${WARMUP} warm-up, ${ROUNDS} rounds (p50 median, min–max of the rounds):`);
+    const small = await measure(worker.url, SMALL);
+    await seed(persistDir, work, SMALL, LARGE);
+    const large = await measure(worker.url, LARGE);
+    const [{ n: urls = 0 } = {}] = await query<{ n: number }>(persistDir, "SELECT count(*) AS n FROM studio_url_counts");
+    console.log(`(${urls.toLocaleString("en-US")} distinct URLs at ${LARGE.toLocaleString("en-US")} events)`);
+
+    console.log("");
+    console.log(`route                                  p50 @ ${SMALL.toLocaleString("en-US")}   p50 @ ${LARGE.toLocaleString("en-US")}   ratio (goal ≤ 1.5)`);
+    for (const [route, a] of small) {
+      const b = large.get(route)!;
+      console.log(`${route.padEnd(36)}   ${a.median.toFixed(1).padStart(7)} ms   ${b.median.toFixed(1).padStart(10)} ms   ${(b.median / a.median).toFixed(2)}×`);
+    }
+
+    console.log("");
+    console.log(`EXPLAIN QUERY PLAN at ${LARGE.toLocaleString("en-US")} events (the SQL drizzle sends for each route):`);
+    const plans: [string, string][] = [
+      ["stats", `select "day", "requests", "downloads", "cache_hits", "scripts", "edits", "compressions", "processes", "failures", "processing_ms_total", "processing_count" from "studio_daily_stats" where "studio_daily_stats"."day" between '2025-01-01' and '2025-12-31' order by "studio_daily_stats"."day" desc`],
+      ["top", `select "url", "requests" from "studio_url_counts" order by "studio_url_counts"."requests" desc, "studio_url_counts"."url" desc limit 100`],
+    ];
+    for (const [name, sql] of plans) {
+      const rows = await query<{ detail: string }>(persistDir, `EXPLAIN QUERY PLAN ${sql}`);
+      console.log(`  ${name.padEnd(6)} ${rows.map((r) => r.detail).join(" | ")}`);
+    }
+  } finally {
+    await worker.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
