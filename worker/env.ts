@@ -21,6 +21,17 @@ interface OptionalBindings {
   GOOGLE_DRIVE_ROOT_FOLDER_ID?: string;
   /** Seed 003's API_TOKEN (optional: without it the studio's routes are public, as in the document). */
   STUDIO_API_TOKEN?: string;
+  /** Seed 003's WEBHOOK_SECRET: signs POST /webhook/tiktok (X-Signature or TikTok-Signature). */
+  WEBHOOK_SECRET?: string;
+  /** Telegram bot of seed 003's /webhook/telegram (read by worker/integrations/telegram.ts; off without the token). */
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_API_BASE_URL?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  /** Twilio account of seed 003's /webhook/whatsapp (read by worker/integrations/twilio.ts; off without SID and token). */
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_API_BASE_URL?: string;
+  TWILIO_WHATSAPP_FROM?: string;
 }
 declare global {
   interface Env extends OptionalBindings {}
@@ -113,6 +124,14 @@ const configSchema = z.object({
   ARCHIVER_API_KEYS: z.string().optional(),
   /** Seed 003's API_TOKEN: when set, studio routes need it as a bearer token (or a platform JWT / API key). */
   STUDIO_API_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /**
+   * Seed 003's WEBHOOK_SECRET for POST /webhook/tiktok. Unset: unsigned deliveries are accepted outside
+   * production (as the document's handler does) and refused in production.
+   */
+  WEBHOOK_SECRET: z
     .string()
     .optional()
     .transform((v) => (v ? v : undefined)),
