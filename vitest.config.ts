@@ -41,6 +41,9 @@ export default defineConfig(async () => {
                   RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
                   RATE_LIMIT_BURST: "100000",
                 },
+                // A real queue nobody consumes: tests that must enqueue before any consumer runs send the
+                // engine's wake-ups here, then drive the real consumer themselves.
+                queueProducers: { TASKS_HELD: { queueName: "test-tasks-held" } },
               },
             }),
           ],
