@@ -131,10 +131,16 @@ describe("POST /webhook/whatsapp", () => {
     expect((await post(query)).status).toBe(200);
   });
 
-  it("should answer a message without a TikTok link with help in the TwiML", async () => {
+  it("should answer a message without a TikTok link with help in the TwiML, once, recording one analytics event", async () => {
     const account = await newFakeTwilioAccount();
     const fields = { MessageSid: sid(), From: SENDER, Body: "hola" };
+    const unnamedRequests = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM studio_events WHERE kind = 'request' AND url IS NULL").first<{ n: number }>())!.n;
+    const before = await unnamedRequests();
     const res = await postForm(twilioEnv(account), fields, await account.sign(PUBLIC_URL, fields));
     expect(await res.text()).toBe(twiml(TEXT.help));
+    const retry = await postForm(twilioEnv(account), fields, await account.sign(PUBLIC_URL, fields));
+    expect(await retry.text()).toBe(twiml());
+    expect(await unnamedRequests()).toBe(before + 1);
   });
 });

@@ -11,8 +11,8 @@ import type { AppRouteHandler } from "../../../lib/app-context";
 import { sha256Hex } from "../../../lib/crypto";
 import { AppError } from "../../../lib/errors";
 import { SIGNATURE_HEADER, TIKTOK_SIGNATURE_HEADER, verifyHexHmacSha256, verifyTikTokSignature } from "../../../lib/webhook-signatures";
-import { claimAck, digestKey, recordDelivery } from "./deliveries";
-import { queueDelivery } from "./intake";
+import { claimAck, digestKey } from "./deliveries";
+import { queueDelivery, recordUnqueued } from "./intake";
 import { sendTelegramAck } from "./replies";
 import type { HealthRoute, TelegramRoute, TikTokRoute, WhatsAppRoute } from "./routes";
 import { TEXT } from "./texts";
@@ -87,9 +87,9 @@ export const telegram: AppRouteHandler<TelegramRoute> = async (c) => {
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   const url = firstTikTokUrl(message.text);
   if (url === undefined) {
-    const recorded = await recordDelivery(c.env, { source: "telegram", deliveryKey, taskId: null, replyTo, url: null });
+    const recorded = await recordUnqueued(c.env, { source: "telegram", deliveryKey, replyTo }, waitUntil);
     waitUntil(sendTelegramAck(c.env, recorded.row, TEXT.help, message.messageId));
-    return c.json({ ok: true as const, task_id: null, duplicate: !recorded.created }, 200);
+    return c.json({ ok: true as const, task_id: null, duplicate: recorded.duplicate }, 200);
   }
   const queued = await queueDelivery(c.env, { source: "telegram", deliveryKey, url, replyTo }, waitUntil);
   // Also on a repeated delivery: the claim makes it a no-op unless the first one never got to send.
@@ -142,7 +142,7 @@ export const whatsapp: AppRouteHandler<WhatsAppRoute> = async (c) => {
   const url = firstTikTokUrl(text);
   let reply: string | undefined;
   if (url === undefined) {
-    const recorded = await recordDelivery(c.env, { source: "whatsapp", deliveryKey, taskId: null, replyTo: from, url: null });
+    const recorded = await recordUnqueued(c.env, { source: "whatsapp", deliveryKey, replyTo: from }, (p) => c.executionCtx.waitUntil(p));
     if (await claimAck(c.env, recorded.row)) reply = TEXT.help;
   } else {
     const queued = await queueDelivery(c.env, { source: "whatsapp", deliveryKey, url, replyTo: from }, (p) => c.executionCtx.waitUntil(p));

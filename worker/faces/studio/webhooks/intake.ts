@@ -26,6 +26,17 @@ export interface QueuedDelivery {
   row: StudioWebhookDeliveryRow;
 }
 
+/** A delivery that names no video (a chat message without a TikTok link): recorded for its one help reply. */
+export async function recordUnqueued(
+  env: Env,
+  delivery: Omit<VideoDelivery, "url">,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<{ duplicate: boolean; row: StudioWebhookDeliveryRow }> {
+  const recorded = await recordDelivery(env, { ...delivery, taskId: null, url: null });
+  if (recorded.created) recordLater(env, waitUntil, { kind: "request", ok: true });
+  return { duplicate: !recorded.created, row: recorded.row };
+}
+
 export async function queueDelivery(env: Env, delivery: VideoDelivery, waitUntil: (p: Promise<unknown>) => void): Promise<QueuedDelivery> {
   const taskId = newId();
   const recorded = await recordDelivery(env, { ...delivery, taskId });
