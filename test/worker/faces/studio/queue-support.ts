@@ -10,7 +10,10 @@ import worker from "../../../../worker/index";
 import { BASE } from "../../support/http";
 import { clearTasks } from "../../support/tasks";
 
-export const heldEnv: Env = { ...env, TASKS: (env as Env & { TASKS_HELD: Queue }).TASKS_HELD };
+// Declared in vitest.config.ts only (the Worker never sees it), hence not on Env.
+const held = (env as unknown as { TASKS_HELD?: Env["TASKS"] }).TASKS_HELD;
+if (!held) throw new Error("the TASKS_HELD queue binding is missing from vitest.config.ts");
+export const heldEnv: Env = { ...env, TASKS: held };
 
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
