@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { studioEvents } from "../../../../worker/db/schema";
 import { STUDIO_PROCESS_KIND } from "../../../../worker/faces/studio/process-task";
-import { deliveryTaskKey } from "../../../../worker/faces/studio/webhooks/deliveries";
+import { deliveryTaskKey, recordDelivery } from "../../../../worker/faces/studio/webhooks/deliveries";
 import { hmac, toHex } from "../../../../worker/lib/crypto";
 import { getTask } from "../../../../worker/tasks/engine";
 import { send, tasksWithKey } from "./webhook-support";
@@ -75,6 +75,16 @@ describe("POST /webhook/tiktok", () => {
     const resent = await post(signed, body, { "TikTok-Signature": await at(now) });
     expect(resent.status).toBe(200);
     expect(((await resent.json()) as Accepted).task_id).toBe(((await fresh.json()) as Accepted).task_id);
+  });
+
+  it("should submit the recorded task when a retry finds the delivery written but its task missing (a crash between the two)", async () => {
+    const body = JSON.stringify({ url: videoUrl(), event_id: `evt-${crypto.randomUUID()}` });
+    const eventId = (JSON.parse(body) as { event_id: string }).event_id;
+    const taskId = crypto.randomUUID();
+    await recordDelivery(env, { source: "tiktok", deliveryKey: `event:${eventId}`, taskId, replyTo: null, url: (JSON.parse(body) as { url: string }).url });
+    const res = await post(signed, body, { "X-Signature": await hexHmac(body) });
+    expect(await res.json()).toEqual({ success: true, task_id: taskId, duplicate: true });
+    expect((await getTask(env, taskId))?.idempotencyKey).toBe(deliveryTaskKey("tiktok", `event:${eventId}`));
   });
 
   it("should take event_id as the delivery key when the sender gives one", async () => {
