@@ -1,0 +1,119 @@
+/**
+ * `POST /api/v1/process` ({url, num_frames}) on the running platform — download, analysis, script, edit as
+ * one task — vs the same steps by hand on the command line: yt-dlp the fixture page, ffprobe, the analyze
+ * operation's ffmpeg pass (scene / silence / loudness detectors and the frames), scriptFromAnalysis, and
+ * ffmpeg with the argv the edit operation builds for that script. Goal: process ≤ 1.2× by hand (median wall).
+ *
+ * The source is the edit benchmark's 60 s 720p clip (hard cut, silence), served as the fixture TikTok's
+ * plain video page media: this benchmark's fixture server gets its own media dir in which `clip-2s.mp4`
+ * is that clip, so every fresh video id is a first download of it. The by-hand script takes the
+ * platform's title and overlay text (from the round before) so both sides render the same thing; the log
+ * says whether the segments matched.
+ */
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { z } from "zod";
+import { type EditScript, editScriptSchema, scriptFromAnalysis } from "../../protocol/edit-script.ts";
+import { startFixtureServer } from "../../test/fixtures/server.ts";
+import { bundleWorker } from "../archive/stack.ts";
+import { analyseByHand, editArgs, ffmpeg, probeSource } from "./by-hand.ts";
+import { EDIT_SOURCE, benchClip } from "./clips.ts";
+import { type Timing, fmtTimings, ratioLine, timed } from "./measure.ts";
+import { freshVideoId, postJson, startStudioStack, type StudioStack } from "./stack.ts";
+
+const run = promisify(execFile);
+const NUM_FRAMES = 10;
+const USER = "studio.bench";
+/** The process route waits for its task; a 60 s 720p edit on two shared cores takes a while. */
+const SYNC_SECONDS = 900;
+
+/** The documented response; fields beyond these are allowed. */
+const processSchema = z.object({
+  success: z.literal(true),
+  download: z.object({ file_path: z.string() }).loose(),
+  script: editScriptSchema,
+  edit: z.object({ output_path: z.string() }).loose(),
+  processing_time: z.number(),
+});
+
+const segmentsKey = (script: EditScript) => JSON.stringify(script.segments.map((s) => [s.start, s.end, s.speed, s.fadeIn ?? 0, s.fadeOut ?? 0, s.text?.content ?? ""]));
+
+export const benchProcess = async (rounds: number): Promise<string[]> => {
+  const work = await mkdtemp(path.join(os.tmpdir(), "bench-studio-process-"));
+  const mediaDir = path.join(work, "fixture-media");
+  await mkdir(mediaDir, { recursive: true });
+  await copyFile(await benchClip(EDIT_SOURCE.name, EDIT_SOURCE.args), path.join(mediaDir, "clip-2s.mp4"));
+  const fixtures = await startFixtureServer({ mediaDir });
+  let stack: StudioStack | undefined;
+  try {
+    stack = await startStudioStack(await bundleWorker(work), fixtures, { SYNC_TASK_TIMEOUT_SECONDS: String(SYNC_SECONDS) });
+    const { stdout: ytdlpVersion } = await run("yt-dlp", ["--version"]);
+    console.log(`process: source ${EDIT_SOURCE.name} as ${fixtures.origin}/media/clip-2s.mp4; yt-dlp ${ytdlpVersion.trim()}; num_frames ${NUM_FRAMES}`);
+
+    const platform: Timing[] = [];
+    const byHand: Timing[] = [];
+    const reported: number[] = [];
+    let platformScript: EditScript | undefined;
+    let handScript: EditScript | undefined;
+
+    const platformRun = async (round: number) => {
+      const url = `https://www.tiktok.com/@${USER}/video/${freshVideoId()}`;
+      const { timing, value: res } = await timed(() => postJson(stack!, "/api/v1/process", { url, num_frames: NUM_FRAMES }));
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`POST /api/v1/process answered ${res.status}: ${text.slice(0, 500)}`);
+      const body = processSchema.parse(JSON.parse(text));
+      const out = await fetch(`${stack!.url}${body.edit.output_path}`, { method: "HEAD" });
+      platform.push(timing);
+      reported.push(body.processing_time);
+      platformScript = body.script;
+      console.log(
+        `process round ${round} platform: ${timing.wall.toFixed(2)} s (processing_time ${body.processing_time}); ${body.script.segments.length} segments; ` +
+          `${body.edit.output_path} ${out.status} ${out.headers.get("content-length")} B`,
+      );
+    };
+    const handRun = async (round: number) => {
+      const dir = path.join(work, `hand-${round}`);
+      const pageUrl = `${fixtures.origin}/tiktok/@${USER}/video/${freshVideoId()}`;
+      const { timing } = await timed(async () => {
+        await run("yt-dlp", ["-q", "--no-progress", "-o", path.join(dir, "source.%(ext)s"), pageUrl], { cwd: work });
+        const input = path.join(dir, "source.mp4");
+        const source = await probeSource(input);
+        const analysis = await analyseByHand(input, source, path.join(dir, "analysis"), NUM_FRAMES);
+        const overlay = platformScript?.segments[0]?.text?.content;
+        handScript = scriptFromAnalysis(analysis, { ...(platformScript?.title ? { title: platformScript.title } : {}), ...(overlay ? { caption: overlay } : {}) });
+        await ffmpeg(await editArgs(handScript, source, input, path.join(dir, "edited.mp4"), path.join(dir, "texts")));
+      });
+      byHand.push(timing);
+      const size = (await stat(path.join(dir, "edited.mp4"))).size;
+      console.log(`process round ${round} by hand:  ${timing.wall.toFixed(2)} s (cpu ${timing.cpu.toFixed(1)} s); edited.mp4 ${size} B`);
+      await rm(dir, { recursive: true, force: true });
+    };
+
+    for (let round = 1; round <= rounds; round++) {
+      // The platform goes first in round 1: the by-hand side copies its title and overlay text.
+      if (round % 2 === 1) {
+        await platformRun(round);
+        await handRun(round);
+      } else {
+        await handRun(round);
+        await platformRun(round);
+      }
+    }
+    const same = platformScript && handScript && segmentsKey(platformScript) === segmentsKey(handScript);
+    const lines = [
+      `(4) POST /api/v1/process  ${fmtTimings(platform, false)}  (processing_time median ${[...reported].sort((a, b) => a - b)[Math.floor(reported.length / 2)]})`,
+      `    by hand (yt-dlp, ffprobe, analysis pass, edit)  ${fmtTimings(byHand)}`,
+      `    process / by hand (median wall) ${ratioLine(platform, byHand)}  goal ≤ 1.2`,
+      `    scripts: ${same ? "same segments, fades and overlay on both sides" : `DIFFER — platform ${platformScript ? segmentsKey(platformScript) : "?"} vs by hand ${handScript ? segmentsKey(handScript) : "?"}`}`,
+    ];
+    for (const line of lines) console.log(line);
+    return lines;
+  } finally {
+    await stack?.stop();
+    await fixtures.close();
+    await rm(work, { recursive: true, force: true });
+  }
+};
