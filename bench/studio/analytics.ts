@@ -1,10 +1,10 @@
 /**
  * Studio analytics benchmark: is `GET /api/v1/analytics/{stats,top}` as fast at 1,000,000 recorded events as
- * at 1,000? One `wrangler dev`; events written into its local D1 by `wrangler d1 execute --local --file` as
- * recordStudioEvent writes them — the event row, its day's counters and its URL's count, with the same
- * upserts — then each route timed at 1,000 events and again after topping up to 1,000,000. Prints the p50s
- * side by side (min / median / max of the p50 over several rounds) with their ratio (goal ≤ 1.5×), and the
- * routes' EXPLAIN QUERY PLAN at 1,000,000.
+ * at 1,000? Two `wrangler dev`, each with its own local D1, filled by `wrangler d1 execute --local --file` as
+ * recordStudioEvent writes — the event row, its day's counters and its URL's count, with the same upserts —
+ * one with 1,000 events, the other with 1,000,000; each route timed against both in alternation. Prints the
+ * p50s side by side (median, min and max of the p50 over several rounds) with their ratio (goal ≤ 1.5×), and
+ * the routes' EXPLAIN QUERY PLAN at 1,000,000.
  *
  * Seeding differs from the Worker in one way: a seed file adds its events' sums per day and per URL in one
  * upsert each (`requests + excluded.requests`) rather than one upsert per event; the rows that result are
@@ -27,7 +27,7 @@ const LARGE = 1_000_000;
 const FILE_EVENTS = 100_000;
 const REQUESTS = 40;
 const WARMUP = 5;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const DAYS = 365;
 const URLS = 100_000;
 /** The D1 cap on bound values per statement, kept by the seed's multi-row statements too. */
@@ -149,65 +149,86 @@ async function query<T>(persistDir: string, sql: string): Promise<T[]> {
 const ROUTES = ["/api/v1/analytics/stats?days=7", "/api/v1/analytics/stats?days=365", "/api/v1/analytics/top", "/api/v1/analytics/top?limit=100"] as const;
 type Timing = { min: number; median: number; max: number };
 
-async function measure(base: string, events: number): Promise<Map<string, Timing>> {
-  // The API must see what was seeded: a year's requests are every event.
+/** The API must see what was seeded: a year's requests are every event. */
+async function expectEvents(base: string, events: number) {
   const probe = (await (await fetch(`${base}/api/v1/analytics/stats?days=365`)).json()) as { totals: { requests: number } };
-  if (probe.totals.requests !== events) throw new Error(`the Worker sees ${probe.totals.requests} events, not ${events}`);
-  const out = new Map<string, Timing>();
+  if (probe.totals.requests !== events) throw new Error(`the Worker at ${base} sees ${probe.totals.requests} events, not ${events}`);
+}
+
+async function timed(url: string): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url);
+  await res.json();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - start;
+}
+
+/**
+ * Each route against both Workers, one request to each in turn: on a machine shared with other work, load
+ * that comes and goes falls on both sides alike instead of on whichever size happened to be measured then.
+ */
+async function measure(small: string, large: string): Promise<Map<string, [Timing, Timing]>> {
+  const out = new Map<string, [Timing, Timing]>();
+  const summary = (p50s: number[]): Timing => ({ min: Math.min(...p50s), median: percentile(p50s, 50), max: Math.max(...p50s) });
   for (const route of ROUTES) {
-    const p50s: number[] = [];
+    const p50s: [number[], number[]] = [[], []];
     for (let round = 0; round < ROUNDS; round++) {
-      const times: number[] = [];
+      const times: [number[], number[]] = [[], []];
       for (let i = 0; i < WARMUP + REQUESTS; i++) {
-        const start = performance.now();
-        const res = await fetch(`${base}${route}`);
-        await res.json();
-        const ms = performance.now() - start;
-        if (res.status !== 200) throw new Error(`${route}: ${res.status}`);
-        if (i >= WARMUP) times.push(ms);
+        const a = await timed(`${small}${route}`);
+        const b = await timed(`${large}${route}`);
+        if (i >= WARMUP) {
+          times[0].push(a);
+          times[1].push(b);
+        }
       }
-      p50s.push(percentile(times, 50));
+      p50s[0].push(percentile(times[0], 50));
+      p50s[1].push(percentile(times[1], 50));
     }
-    const timing = { min: Math.min(...p50s), median: percentile(p50s, 50), max: Math.max(...p50s) };
-    out.set(route, timing);
-    console.log(`  ${events.toLocaleString("en-US").padStart(9)} events  ${route.padEnd(36)} p50 ${timing.median.toFixed(1).padStart(6)} ms (${timing.min.toFixed(1)}–${timing.max.toFixed(1)})`);
+    out.set(route, [summary(p50s[0]), summary(p50s[1])]);
   }
   return out;
 }
 
+const ms = (t: Timing) => `${t.median.toFixed(1).padStart(6)} ms (${t.min.toFixed(1)}–${t.max.toFixed(1)})`;
+
 async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), "bench-studio-analytics-"));
-  const persistDir = path.join(work, "state");
-  console.log(`${os.cpus().length} cores; starting wrangler dev…`);
-  const worker = await startWorker(benchWorkerVars(), { persistDir });
+  const smallDir = path.join(work, "small");
+  const largeDir = path.join(work, "large");
+  console.log(`${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}; starting two wrangler dev (${SMALL.toLocaleString("en-US")} and ${LARGE.toLocaleString("en-US")} events)…`);
+  const small = await startWorker(benchWorkerVars(), { persistDir: smallDir });
   try {
-    await seed(persistDir, work, 0, SMALL);
-    console.log(`${REQUESTS} requests per route after ${WARMUP} warm-up, ${ROUNDS} rounds (p50 median, min–max of the rounds):`);
-    const small = await measure(worker.url, SMALL);
-    await seed(persistDir, work, SMALL, LARGE);
-    const large = await measure(worker.url, LARGE);
-    const [{ n: urls = 0 } = {}] = await query<{ n: number }>(persistDir, "SELECT count(*) AS n FROM studio_url_counts");
-    console.log(`(${urls.toLocaleString("en-US")} distinct URLs at ${LARGE.toLocaleString("en-US")} events)`);
+    const large = await startWorker(benchWorkerVars(), { persistDir: largeDir });
+    try {
+      await seed(smallDir, work, 0, SMALL);
+      await seed(largeDir, work, 0, LARGE);
+      await expectEvents(small.url, SMALL);
+      await expectEvents(large.url, LARGE);
+      const [{ n: urls = 0 } = {}] = await query<{ n: number }>(largeDir, "SELECT count(*) AS n FROM studio_url_counts");
+      console.log(`${urls.toLocaleString("en-US")} distinct URLs at ${LARGE.toLocaleString("en-US")} events; load ${os.loadavg()[0]!.toFixed(1)}`);
+      console.log(`${REQUESTS} requests per route and size after ${WARMUP} warm-up, alternating sizes, ${ROUNDS} rounds: p50 median (min–max of the rounds)`);
+      console.log("");
+      console.log(`route                               p50 @ ${SMALL.toLocaleString("en-US")}              p50 @ ${LARGE.toLocaleString("en-US")}          ratio (goal ≤ 1.5)`);
+      for (const [route, [a, b]] of await measure(small.url, large.url)) {
+        console.log(`${route.padEnd(34)}  ${ms(a)}   ${ms(b)}   ${(b.median / a.median).toFixed(2)}×`);
+      }
 
-    console.log("");
-    console.log(`route                                  p50 @ ${SMALL.toLocaleString("en-US")}   p50 @ ${LARGE.toLocaleString("en-US")}   ratio (goal ≤ 1.5)`);
-    for (const [route, a] of small) {
-      const b = large.get(route)!;
-      console.log(`${route.padEnd(36)}   ${a.median.toFixed(1).padStart(7)} ms   ${b.median.toFixed(1).padStart(10)} ms   ${(b.median / a.median).toFixed(2)}×`);
-    }
-
-    console.log("");
-    console.log(`EXPLAIN QUERY PLAN at ${LARGE.toLocaleString("en-US")} events (the SQL drizzle sends for each route):`);
-    const plans: [string, string][] = [
-      ["stats", `select "day", "requests", "downloads", "cache_hits", "scripts", "edits", "compressions", "processes", "failures", "processing_ms_total", "processing_count" from "studio_daily_stats" where "studio_daily_stats"."day" between '2025-01-01' and '2025-12-31' order by "studio_daily_stats"."day" desc`],
-      ["top", `select "url", "requests" from "studio_url_counts" order by "studio_url_counts"."requests" desc, "studio_url_counts"."url" desc limit 100`],
-    ];
-    for (const [name, sql] of plans) {
-      const rows = await query<{ detail: string }>(persistDir, `EXPLAIN QUERY PLAN ${sql}`);
-      console.log(`  ${name.padEnd(6)} ${rows.map((r) => r.detail).join(" | ")}`);
+      console.log("");
+      console.log(`EXPLAIN QUERY PLAN at ${LARGE.toLocaleString("en-US")} events (the SQL drizzle sends for each route):`);
+      const plans: [string, string][] = [
+        ["stats", `select "day", "requests", "downloads", "cache_hits", "scripts", "edits", "compressions", "processes", "failures", "processing_ms_total", "processing_count" from "studio_daily_stats" where "studio_daily_stats"."day" between '2025-01-01' and '2025-12-31' order by "studio_daily_stats"."day" desc`],
+        ["top", `select "url", "requests" from "studio_url_counts" order by "studio_url_counts"."requests" desc, "studio_url_counts"."url" desc limit 100`],
+      ];
+      for (const [name, sql] of plans) {
+        const rows = await query<{ detail: string }>(largeDir, `EXPLAIN QUERY PLAN ${sql}`);
+        console.log(`  ${name.padEnd(6)} ${rows.map((r) => r.detail).join(" | ")}`);
+      }
+    } finally {
+      await large.stop();
     }
   } finally {
-    await worker.stop();
+    await small.stop();
     await rm(work, { recursive: true, force: true });
   }
 }
