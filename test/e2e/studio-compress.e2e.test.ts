@@ -76,6 +76,7 @@ describe("studio compress (seed 003)", () => {
     expect(probed.streams.find((s) => s.codec_type === "video")?.codec_name).toBe("h264");
     expect(Math.abs(Number(probed.format.duration) - video.duration)).toBeLessThan(0.5);
     expect(Math.abs(body.duration - Number(probed.format.duration))).toBeLessThan(0.2);
+    console.info(`compress: ${video.file_size} B, ${video.duration} s; smallest ${smallestMb} MB; target ${target} MB → ${body.file_size} B (ratio ${body.ratio})`);
 
     // The same file, target and quality is the same compression.
     const again = await postJson("/api/v1/compress", { input_path: video.file_path, target_size_mb: target, quality: "low" });
