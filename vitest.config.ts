@@ -52,7 +52,7 @@ export default defineConfig(async () => {
             include: ["test/worker/**/*.test.ts"],
             testTimeout: 30_000,
             setupFiles: ["./test/worker/setup/apply-migrations.ts", "./test/worker/setup/production-limits.ts"],
-            globalSetup: ["./test/worker/setup/google-drive-fake.ts", "./test/worker/setup/messaging-fakes.ts"],
+            globalSetup: ["./test/worker/setup/google-drive-fake.ts", "./test/worker/setup/messaging-fakes.ts", "./test/worker/setup/workers-ai-fake.ts"],
           },
         },
         {

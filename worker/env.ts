@@ -32,6 +32,10 @@ interface OptionalBindings {
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_BASE_URL?: string;
   TWILIO_WHATSAPP_FROM?: string;
+  /** Workers AI over REST for seed 003's frame captions and titles (read by worker/integrations/workers-ai.ts; off without account and token). */
+  WORKERS_AI_BASE_URL?: string;
+  WORKERS_AI_ACCOUNT_ID?: string;
+  WORKERS_AI_API_TOKEN?: string;
 }
 declare global {
   interface Env extends OptionalBindings {}

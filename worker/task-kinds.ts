@@ -10,6 +10,7 @@ import { runArchiveVideo } from "./faces/archiver/video-task";
 import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
 import { runCompressTask, STUDIO_COMPRESS_KIND } from "./faces/studio/compress/task";
 import { runProcessTask, STUDIO_PROCESS_KIND } from "./faces/studio/process-task";
+import { runAnalyzeTask, runEditTask, STUDIO_ANALYZE_KIND, STUDIO_EDIT_KIND } from "./faces/studio/script/tasks";
 import { onProcessEnded } from "./faces/studio/webhooks/replies";
 
 export function registerTaskKinds(): void {
@@ -18,5 +19,7 @@ export function registerTaskKinds(): void {
   registerTaskKind(ARCHIVER_VIDEO_KIND, { run: runArchiveVideo });
   registerTaskKind(STUDIO_PROCESS_KIND, { run: runProcessTask, onEnded: (ctx, task) => onProcessEnded(ctx.env, task) });
   registerTaskKind(STUDIO_COMPRESS_KIND, { run: runCompressTask });
+  registerTaskKind(STUDIO_ANALYZE_KIND, { run: runAnalyzeTask });
+  registerTaskKind(STUDIO_EDIT_KIND, { run: runEditTask });
   registerTaskKind(SOCIAL_VIDEO_HLS_KIND, { run: runSocialVideoHlsTask, onEnded: (ctx, task) => markVideoFailed(ctx.env, task) });
 }
