@@ -7,8 +7,8 @@
  * The source is the edit benchmark's 60 s 720p clip (hard cut, silence), served as the fixture TikTok's
  * plain video page media: this benchmark's fixture server gets its own media dir in which `clip-2s.mp4`
  * is that clip, so every fresh video id is a first download of it. The by-hand script takes the
- * platform's title and overlay text (from the round before) so both sides render the same thing; the log
- * says whether the segments matched.
+ * platform's title, overlay text and audio settings (from the round before) so both sides render the same
+ * thing; the log says whether the segments matched.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
@@ -83,7 +83,8 @@ export const benchProcess = async (rounds: number): Promise<string[]> => {
         const source = await probeSource(input);
         const analysis = await analyseByHand(input, source, path.join(dir, "analysis"), NUM_FRAMES);
         const overlay = platformScript?.segments[0]?.text?.content;
-        handScript = scriptFromAnalysis(analysis, { ...(platformScript?.title ? { title: platformScript.title } : {}), ...(overlay ? { caption: overlay } : {}) });
+        const built = scriptFromAnalysis(analysis, { ...(platformScript?.title ? { title: platformScript.title } : {}), ...(overlay ? { caption: overlay } : {}) });
+        handScript = platformScript ? { ...built, audio: platformScript.audio } : built;
         await ffmpeg(await editArgs(handScript, source, input, path.join(dir, "edited.mp4"), path.join(dir, "texts")));
       });
       byHand.push(timing);
