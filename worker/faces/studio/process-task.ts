@@ -11,11 +11,11 @@ import { AppError } from "../../lib/errors";
 import { submitTask, type SubmitTaskOutcome } from "../../tasks/engine";
 import { TaskError } from "../../tasks/errors";
 import type { TaskHandler } from "../../tasks/registry";
-import { downloadVideo } from "./download";
 import { nameStudioFile } from "./files";
 import { editResponse, type StudioEdit } from "./script/edit";
 import { buildStudioScript } from "./script/generate";
 import { analyzeStoredVideo, inputFile, renderStoredVideo } from "./script/media-ops";
+import { downloadInTask } from "./script/download-in-task";
 import { opRunOf } from "./script/tasks";
 import { touchFilesForHandOut } from "../../media/store";
 
@@ -141,7 +141,7 @@ export const runProcessTask: TaskHandler = async (ctx) => {
 async function downloadStep(ctx: Parameters<TaskHandler>[0], payload: ProcessPayload): Promise<DownloadStep> {
   const saved = downloadStepSchema.safeParse(ctx.steps.download);
   if (saved.success) return saved.data;
-  const downloaded = await downloadVideo(ctx.env, payload.url, payload.ownerUserId, { priority: ctx.task.priority });
+  const downloaded = await downloadInTask(ctx.env, payload.url, payload.ownerUserId, ctx.task.priority);
   const step: DownloadStep = {
     response: downloaded.response,
     fileId: downloaded.file.id,
