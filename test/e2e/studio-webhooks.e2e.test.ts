@@ -1,12 +1,14 @@
 /**
  * Seed 003's webhooks on the real stack: `wrangler dev` with its queue consumer, the transcoder, the fixture
- * TikTok, and the fake Telegram and Twilio APIs. A delivery is answered at once; the task runs in the real
- * engine, and its end hook replies — the edited video when the process task succeeds, else the failure
- * message carrying the task's error — exactly once, also when the provider repeats the delivery afterwards.
+ * TikTok, and the fake Telegram and Twilio APIs. A delivery is answered at once; the process task runs in the
+ * real engine (download, analysis, edit by the transcoder), and its end hook sends the edited video (uploaded
+ * to Telegram; a signed link Twilio fetches) or, when the task did not succeed, the failure message its end
+ * calls for — exactly once, also when the provider repeats the delivery.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEXT } from "../../worker/faces/studio/webhooks/texts";
+import { xmlEscape } from "../../worker/integrations/twilio";
 import { startFixtureServer, type FixtureServer } from "../fixtures/server";
 import { startFakeTelegram, type FakeBotInfo, type FakeTelegram } from "../fakes/telegram";
 import { startFakeTwilio, twilioSignature, type FakeTwilio, type FakeTwilioAccountInfo } from "../fakes/twilio";
@@ -72,7 +74,20 @@ async function until<T>(read: () => T | undefined, timeoutMs: number): Promise<T
   }
 }
 
-const taskRow = (id: string) => localD1(worker.persistDir, "SELECT status, error_message FROM tasks WHERE id = ?", id)[0] as { status: string; error_message: string | null };
+interface TaskEnd {
+  status: string;
+  error_message: string | null;
+  result: string | null;
+}
+const taskRow = (id: string) => localD1(worker.persistDir, "SELECT status, error_message, result FROM tasks WHERE id = ?", id)[0] as unknown as TaskEnd;
+
+/** The SHA-256 of the edited video a succeeded task names, as GET serves it. */
+async function editedVideoSha256(task: TaskEnd): Promise<string> {
+  const { edit } = JSON.parse(task.result!) as { edit: { output_path: string } };
+  const res = await fetch(`${worker.url}${edit.output_path}`);
+  expect(res.status).toBe(200);
+  return createHash("sha256").update(new Uint8Array(await res.arrayBuffer())).digest("hex");
+}
 
 describe("studio webhooks on the real stack", () => {
   it("should answer Telegram at once, then reply with the task's result once, a repeated update changing nothing", async () => {
@@ -95,8 +110,13 @@ describe("studio webhooks on the real stack", () => {
     const result = await until(() => sent().find((m) => m.text !== TEXT.processing), 110_000);
     expect(sent()[0]).toMatchObject({ method: "sendMessage", chatId, text: TEXT.processing });
     const task = taskRow(task_id);
-    if (task.status === "succeeded") expect(result).toMatchObject({ method: "sendVideo", chatId, caption: TEXT.ready });
-    else expect(result).toMatchObject({ method: "sendMessage", chatId, text: task.status === "cancelled" ? TEXT.cancelled : TEXT.failed(task.error_message) });
+    // Whatever the process's outcome on this fixture, the reply is the one its end calls for.
+    console.log(`telegram: process ${task.status}${task.error_message ? ` (${task.error_message})` : ""}`);
+    if (task.status === "succeeded") {
+      expect(result).toMatchObject({ method: "sendVideo", chatId, caption: TEXT.ready, video: { source: "upload", sha256: await editedVideoSha256(task) } });
+    } else {
+      expect(result).toMatchObject({ method: "sendMessage", chatId, text: task.status === "cancelled" ? TEXT.cancelled : TEXT.failed(task.error_message) });
+    }
 
     expect(((await (await post()).json()) as { duplicate: boolean }).duplicate).toBe(true);
     await new Promise((r) => setTimeout(r, 2000));
@@ -112,11 +132,19 @@ describe("studio webhooks on the real stack", () => {
       body: new URLSearchParams(fields),
     });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("<Message>");
+    expect(await res.text()).toContain(`<Message>${xmlEscape(TEXT.processing)}</Message>`);
     const message = await until(() => twilio.state(account.accountSid)!.messages[0], 110_000);
     expect(message).toMatchObject({ to: from, from: account.whatsappFrom });
-    if (message.mediaUrls.length > 0) expect(message.media[0]).toMatchObject({ contentType: "video/mp4" });
-    else expect(message.body).toMatch(/^Sorry, I couldn't process that video/);
+    const [taskId] = localD1(worker.persistDir, "SELECT task_id FROM studio_webhook_deliveries WHERE delivery_key = ?", `sid:${fields.MessageSid}`).map((r) => String(r.task_id));
+    const task = taskRow(taskId!);
+    console.log(`whatsapp: process ${task.status}`);
+    if (task.status === "succeeded") {
+      // Twilio fetched the signed link from the Worker: the edited video's bytes.
+      expect(message.body).toBe(TEXT.ready);
+      expect(message.media).toEqual([expect.objectContaining({ status: 200, contentType: "video/mp4", sha256: await editedVideoSha256(task) })]);
+    } else {
+      expect(message).toMatchObject({ body: task.status === "cancelled" ? TEXT.cancelled : TEXT.failed(task.error_message), mediaUrls: [] });
+    }
     await new Promise((r) => setTimeout(r, 2000));
     expect(twilio.state(account.accountSid)!.messages).toHaveLength(1);
   });
