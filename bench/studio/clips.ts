@@ -44,6 +44,17 @@ export const EDIT_SOURCE = {
   ],
 } as const;
 
+/**
+ * EDIT_SOURCE with its sound raised to about −14 LUFS (the edit script's target), so scriptFromAnalysis
+ * leaves loudness normalisation off: the process benchmark's fallback while the edit operation fails on
+ * loudnorm graphs.
+ */
+export const EDIT_SOURCE_LOUD = {
+  ...EDIT_SOURCE,
+  name: "edit-60s-720p-loud.mp4",
+  args: EDIT_SOURCE.args.map((arg) => arg.replace("concat=n=3:v=0:a=1[a]", "concat=n=3:v=0:a=1,volume=7.7dB[a]")),
+} as const;
+
 export type CompressClip = { name: string; what: string; seconds: number; args: string[]; targetBytes: number; quality: CompressQuality };
 
 /** Six clips of different content (pattern, fractal, noise), sizes, lengths, sound and targets. */
