@@ -27,7 +27,10 @@ import type { StudioCaller } from "../files";
 /** download.ts's selection exactly (seed 000's): any other would be another cache entry. */
 const STUDIO_SELECT: MediaFetchPayload["select"] = { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" };
 
-/** Claims one queued task by id, as claimNextTask claims the best one. */
+/**
+ * Claims one queued task by id, as claimNextTask claims the best one. A fetch waiting out a retry backoff
+ * is claimed too: the process task's own retry already waited before it got here.
+ */
 async function claimQueued(env: Env, id: string, now = Date.now()): Promise<TaskRow | undefined> {
   const [row] = await getDb(env)
     .update(tasks)
