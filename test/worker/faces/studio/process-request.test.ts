@@ -16,7 +16,7 @@ import { postJson } from "../../support/http";
 import { insertTask } from "../../support/tasks";
 
 async function finishedProcess(id: string) {
-  const video = await seedNamedFile(env, { namespace: "studio", name: `tiktok-${id}.mp4`, bytes: patternBytes(1000) });
+  await seedNamedFile(env, { namespace: "studio", name: `tiktok-${id}.mp4`, bytes: patternBytes(1000) });
   const edited = await seedNamedFile(env, { namespace: "studio", name: `tiktok-${id}-edited.mp4`, bytes: patternBytes(500) });
   const result: ProcessResult = {
     success: true,
