@@ -18,7 +18,7 @@ import { promisify } from "node:util";
 import { z } from "zod";
 import { type EditScript, editScriptSchema, scriptFromAnalysis } from "../../protocol/edit-script.ts";
 import { startFixtureServer } from "../../test/fixtures/server.ts";
-import { bundleWorker } from "../archive/stack.ts";
+import { bundleWorker, summary } from "../archive/stack.ts";
 import { analyseByHand, editArgs, ffmpeg, probeSource } from "./by-hand.ts";
 import { EDIT_SOURCE, EDIT_SOURCE_LOUD, benchClip } from "./clips.ts";
 import { type Timing, fmtTimings, ratioLine, timed } from "./measure.ts";
@@ -60,37 +60,54 @@ export const benchProcess = async (rounds: number): Promise<string[]> => {
     let handScript: EditScript | undefined;
 
     const notes: string[] = [];
+    /** Seconds per step and round: the platform's transcoder operations (by path) and the rest, the by-hand commands. */
+    const platformSteps: Record<string, number[]> = {};
+    const handSteps: Record<string, number[]> = {};
+    const medians = (steps: Record<string, number[]>) => Object.entries(steps).map(([name, xs]) => `${name} ${summary(xs).median.toFixed(2)} s`).join(", ");
     const platformRun = async (round: number): Promise<void> => {
       const url = `https://www.tiktok.com/@${USER}/video/${freshVideoId()}`;
+      const callsBefore = stack!.transcoderCalls.length;
       const { timing, value: res } = await timed(() => postJson(stack!, "/api/v1/process", { url, num_frames: NUM_FRAMES }));
       const text = await res.text();
       if (res.status !== 200) throw new Error(`POST /api/v1/process answered ${res.status}: ${text.slice(0, 500)}`);
       const body = processSchema.parse(JSON.parse(text));
       const out = await fetch(`${stack!.url}${body.edit.output_path}`, { method: "HEAD" });
+      const ops = new Map<string, number>();
+      for (const call of stack!.transcoderCalls.slice(callsBefore)) ops.set(call.path, (ops.get(call.path) ?? 0) + call.seconds);
+      const inOps = [...ops.values()].reduce((a, b) => a + b, 0);
       platform.push(timing);
       reported.push(body.processing_time);
+      if (round > 0) for (const [op, seconds] of [...ops, ["outside the transcoder", timing.wall - inOps] as const]) (platformSteps[op] ??= []).push(seconds);
       platformScript = body.script;
       console.log(
         `process ${round === 0 ? "warm-up" : `round ${round}`} platform: ${timing.wall.toFixed(2)} s (processing_time ${body.processing_time}); download from_cache ${String(body.download.from_cache)}; ${body.script.segments.length} segments; ` +
-          `${body.edit.output_path} ${out.status} ${out.headers.get("content-length")} B`,
+          `${body.edit.output_path} ${out.status} ${out.headers.get("content-length")} B; transcoder ${[...ops].map(([op, sec]) => `${op} ${sec.toFixed(2)} s`).join(", ")}, ` +
+          `outside it ${(timing.wall - inOps).toFixed(2)} s`,
       );
     };
     const handRun = async (round: number) => {
       const dir = path.join(work, `hand-${round}`);
       const pageUrl = `${fixtures.origin}/tiktok/@${USER}/video/${freshVideoId()}`;
+      const marks: number[] = [];
       const { timing } = await timed(async () => {
+        marks.push(performance.now());
         await run("yt-dlp", ["-q", "--no-progress", "-o", path.join(dir, "source.%(ext)s"), pageUrl], { cwd: work });
+        marks.push(performance.now());
         const input = path.join(dir, "source.mp4");
         const source = await probeSource(input);
         const analysis = await analyseByHand(input, source, path.join(dir, "analysis"), NUM_FRAMES);
+        marks.push(performance.now());
         const overlay = platformScript?.segments[0]?.text?.content;
         const built = scriptFromAnalysis(analysis, { ...(platformScript?.title ? { title: platformScript.title } : {}), ...(overlay ? { caption: overlay } : {}) });
         handScript = platformScript ? { ...built, audio: platformScript.audio } : built;
         await ffmpeg(await editArgs(handScript, source, input, path.join(dir, "edited.mp4"), path.join(dir, "texts")));
+        marks.push(performance.now());
       });
       byHand.push(timing);
+      const steps = ["yt-dlp", "ffprobe + analysis pass", "script + edit"].map((name, i) => [name, (marks[i + 1]! - marks[i]!) / 1000] as const);
+      for (const [name, seconds] of steps) (handSteps[name] ??= []).push(seconds);
       const size = (await stat(path.join(dir, "edited.mp4"))).size;
-      console.log(`process round ${round} by hand:  ${timing.wall.toFixed(2)} s (cpu ${timing.cpu.toFixed(1)} s); edited.mp4 ${size} B`);
+      console.log(`process round ${round} by hand:  ${timing.wall.toFixed(2)} s (cpu ${timing.cpu.toFixed(1)} s); edited.mp4 ${size} B; ${steps.map(([n, sec]) => `${n} ${sec.toFixed(2)} s`).join(", ")}`);
       await rm(dir, { recursive: true, force: true });
     };
 
@@ -124,6 +141,7 @@ export const benchProcess = async (rounds: number): Promise<string[]> => {
       `(4) POST /api/v1/process  ${fmtTimings(platform, false)}  (processing_time median ${[...reported].sort((a, b) => a - b)[Math.floor(reported.length / 2)]})`,
       `    by hand (yt-dlp, ffprobe, analysis pass, edit)  ${fmtTimings(byHand)}`,
       `    process / by hand (median wall) ${ratioLine(platform, byHand)}  goal ≤ 1.2`,
+      `    medians per step: platform ${medians(platformSteps)}; by hand ${medians(handSteps)}`,
       ...notes,
       `    scripts: ${same ? "same segments, fades and overlay on both sides" : `DIFFER — platform ${platformScript ? segmentsKey(platformScript) : "?"} vs by hand ${handScript ? segmentsKey(handScript) : "?"}`}`,
     ];

@@ -11,10 +11,18 @@ import path from "node:path";
 import type { FixtureServer } from "../../test/fixtures/server.ts";
 import { freePort, startProcess, startTranscoder, waitForHttp, type ManagedProcess, type TranscoderHandle } from "../../test/support/processes.ts";
 import { benchWorkerVars } from "../social/stack.ts";
+import { startTimingProxy, type TranscoderCall } from "./timing-proxy.ts";
 
 const wranglerEnv = { CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
-export type StudioStack = { url: string; worker: ManagedProcess; transcoder: TranscoderHandle; stop(): Promise<void> };
+export type StudioStack = {
+  url: string;
+  worker: ManagedProcess;
+  transcoder: TranscoderHandle;
+  /** Every operation request the Worker made to the transcoder, with its duration. */
+  transcoderCalls: TranscoderCall[];
+  stop(): Promise<void>;
+};
 
 const finished = (step: ManagedProcess, what: string): Promise<void> =>
   new Promise((resolve, reject) => step.child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${what} failed:\n${step.output().slice(-5000)}`)))));
@@ -27,7 +35,8 @@ export async function startStudioStack(bundle: string, fixtures: FixtureServer, 
   const token = randomBytes(24).toString("base64url");
   // The Worker's own origin is allowed too: the transcoder reads sources from and writes outputs to signed URLs under it.
   const transcoder = await startTranscoder({ token, allowedOrigins: [fixtures.origin, url] });
-  const all = benchWorkerVars({ PUBLIC_BASE_URL: url, TRANSCODER_URL: transcoder.url, TRANSCODER_TOKEN: token, SOURCE_FIXTURE_ORIGIN: fixtures.origin, ...vars });
+  const proxy = await startTimingProxy(transcoder.url);
+  const all = benchWorkerVars({ PUBLIC_BASE_URL: url, TRANSCODER_URL: proxy.url, TRANSCODER_TOKEN: token, SOURCE_FIXTURE_ORIGIN: fixtures.origin, ...vars });
   try {
     await finished(startProcess("migrate", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], wranglerEnv), "migrations");
     const worker = startProcess(
@@ -47,13 +56,16 @@ export async function startStudioStack(bundle: string, fixtures: FixtureServer, 
       url,
       worker,
       transcoder,
+      transcoderCalls: proxy.calls,
       async stop() {
         await worker.stop();
+        await proxy.close();
         await transcoder.stop();
         rmSync(persistDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    await proxy.close();
     await transcoder.stop();
     rmSync(persistDir, { recursive: true, force: true });
     throw err;
