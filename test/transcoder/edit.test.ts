@@ -95,6 +95,17 @@ describe("POST /v1/edit", () => {
     expect(bytes.indexOf("moov")).toBeLessThan(bytes.indexOf("mdat"));
   });
 
+  it("should normalise loudness when no segment changes speed (the script a plain clip gets from its analysis)", async () => {
+    // Without atempo before loudnorm, ffmpeg 5.1 could not pick the encoder's channel layout and refused the graph.
+    const run = await edit("cut.mp4", script({ segments: [{ start: 0.5, end: 2.5, fadeIn: 0.3 }, { start: 3, end: 5, fadeOut: 0.3 }], audio: { normalize: true } }));
+    expect(run.error).toBeUndefined();
+    const [upload] = run.uploads;
+    const probed = await probeFile(upload!.file);
+    expect(probed.durationSeconds).toBeGreaterThan(3.9);
+    expect(probed.durationSeconds).toBeLessThan(4.1);
+    expect(Math.abs((await integratedLoudness(upload!.file)) - -14)).toBeLessThan(1.5);
+  });
+
   it("should draw the overlay only where the script puts it", async () => {
     const withText = await edit("cut.mp4", script());
     const withoutText = await edit("cut.mp4", script({ segments: [{ start: 0.5, end: 2.5, fadeIn: 0.3 }, { start: 3, end: 5, speed: 2, fadeOut: 0.3 }] }));

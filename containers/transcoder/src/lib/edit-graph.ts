@@ -162,8 +162,12 @@ export const editGraph = (script: EditScript, source: EditSource, opts: { textDi
   const inputs = script.segments.map((_, i) => (withAudio ? `[v${i}][a${i}]` : `[v${i}]`)).join("");
   chains.push(`${inputs}concat=n=${n}:v=1:a=${withAudio ? 1 : 0}[vout]${withAudio ? "[acat]" : ""}`);
   if (withAudio) {
-    // loudnorm works at 192 kHz internally; resample back to the delivery rate.
-    const level = script.audio.normalize ? `loudnorm=I=${TARGET_LOUDNESS_LUFS}:TP=-1.5:LRA=11,aresample=${AUDIO_RATE}` : "anull";
+    // loudnorm works at 192 kHz internally; resample back to the delivery rate, and name the layout again:
+    // ffmpeg 5.1 cannot negotiate a channel layout between aresample and the encoder otherwise (it fails
+    // with "Cannot select channel layout" whenever no atempo sits before loudnorm).
+    const level = script.audio.normalize
+      ? `loudnorm=I=${TARGET_LOUDNESS_LUFS}:TP=-1.5:LRA=11,aresample=${AUDIO_RATE},aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=stereo`
+      : "anull";
     chains.push(`[acat]${level}[aout]`);
   }
   return { filterComplex: chains.join(";"), videoPad: "[vout]", audioPad: withAudio ? "[aout]" : undefined, size, frameRate, durationSeconds, texts };
