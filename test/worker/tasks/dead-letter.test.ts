@@ -10,14 +10,14 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../worker/db/client";
 import { tasks } from "../../../worker/db/schema";
 import worker from "../../../worker/index";
+import { heldEnv } from "../support/held-queue";
 import { insertTask } from "../support/tasks";
 
 describe("dead-letter queue", () => {
   it("should requeue a task whose lease lapsed and ack every message", async () => {
     const lapsedAt = Date.now() - 60_000;
     const stalled = await insertTask(env, {
-      // Recovery's own wake-up reaches the consumer only after the queue's 1 s batch timeout
-      // (wrangler.toml), so the row is read before any runner could claim it again.
+      // Recovery's wake-up goes to a queue nobody consumes, so the row is read before a runner claims it again.
       kind: "test.dead-letter-stalled",
       status: "running",
       attempts: 1,
@@ -34,7 +34,7 @@ describe("dead-letter queue", () => {
     }));
     const batch = createMessageBatch("media-tasks-dlq", messages);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, heldEnv, ctx);
     const result = await getQueueResult(batch, ctx);
 
     expect(result.outcome).toBe("ok");

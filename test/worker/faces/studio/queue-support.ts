@@ -8,12 +8,10 @@ import { getDb } from "../../../../worker/db/client";
 import { studioQueueJobs } from "../../../../worker/db/schema";
 import worker from "../../../../worker/index";
 import { BASE } from "../../support/http";
+import { heldEnv } from "../../support/held-queue";
 import { clearTasks } from "../../support/tasks";
 
-// Declared in vitest.config.ts only (the Worker never sees it), hence not on Env.
-const held = (env as unknown as { TASKS_HELD?: Env["TASKS"] }).TASKS_HELD;
-if (!held) throw new Error("the TASKS_HELD queue binding is missing from vitest.config.ts");
-export const heldEnv: Env = { ...env, TASKS: held };
+export { heldEnv };
 
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
