@@ -154,10 +154,18 @@ export async function getTask(env: Env, id: string): Promise<TaskRow | undefined
   return getDb(env).select().from(tasks).where(eq(tasks.id, id)).get();
 }
 
+/** The update that takes a queued row into a run: one attempt more, a fresh lease. */
+const leaseFor = (env: Env, now: number) => ({
+  status: "running" as const,
+  attempts: sql`${tasks.attempts} + 1`,
+  leaseToken: newId(),
+  leaseUntil: new Date(now + getConfig(env).TASK_LEASE_SECONDS * 1000),
+  updatedAt: new Date(now),
+});
+
 /** Claim the highest-priority ready task, or nothing. Atomic: two consumers never claim the same row. */
 export async function claimNextTask(env: Env, now = Date.now()): Promise<TaskRow | undefined> {
   const db = getDb(env);
-  const leaseMs = getConfig(env).TASK_LEASE_SECONDS * 1000;
   const next = db
     .select({ id: tasks.id })
     .from(tasks)
@@ -166,14 +174,23 @@ export async function claimNextTask(env: Env, now = Date.now()): Promise<TaskRow
     .limit(1);
   const [claimed] = await db
     .update(tasks)
-    .set({
-      status: "running",
-      attempts: sql`${tasks.attempts} + 1`,
-      leaseToken: newId(),
-      leaseUntil: new Date(now + leaseMs),
-      updatedAt: new Date(now),
-    })
+    .set(leaseFor(env, now))
     .where(and(eq(tasks.id, sql`(${next})`), eq(tasks.status, "queued")))
+    .returning();
+  if (claimed) await announceTransitions(env, [claimed]);
+  return claimed;
+}
+
+/**
+ * Claim one queued task by id, whatever its priority and even while it waits out a retry backoff: for a
+ * run that needs that task's result now and would otherwise hold its consumer waiting for another one
+ * (the studio's process claims its post's queued fetch). Atomic like claimNextTask.
+ */
+export async function claimTask(env: Env, id: string, now = Date.now()): Promise<TaskRow | undefined> {
+  const [claimed] = await getDb(env)
+    .update(tasks)
+    .set(leaseFor(env, now))
+    .where(and(eq(tasks.id, id), eq(tasks.status, "queued")))
     .returning();
   if (claimed) await announceTransitions(env, [claimed]);
   return claimed;

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   claimNextTask,
+  claimTask,
   completeTask,
   failTask,
   getTask,
@@ -46,6 +47,18 @@ describe("task engine: claiming", () => {
     await insertTask(env, { status: "succeeded" });
     await insertTask(env, { runAfter: new Date(Date.now() + 10_000) });
     expect(await claimNextTask(env)).toBeUndefined();
+  });
+
+  it("should claim one queued task by id, also while it waits out a backoff, and only once", async () => {
+    const low = await insertTask(env, { priority: 1, attempts: 1, runAfter: new Date(Date.now() + 60_000) });
+    await insertTask(env, { priority: 10 });
+    const claims = await Promise.all(Array.from({ length: 4 }, () => claimTask(env, low.id)));
+    const won = claims.filter((c) => c !== undefined);
+    expect(won.map((c) => c.id)).toEqual([low.id]);
+    expect(won[0]).toMatchObject({ status: "running", attempts: 2 });
+    expect(won[0]?.leaseToken).toBeTruthy();
+    const done = await insertTask(env, { status: "succeeded" });
+    expect(await claimTask(env, done.id)).toBeUndefined();
   });
 });
 

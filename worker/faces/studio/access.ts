@@ -7,5 +7,7 @@ import { publicRoute, tokenRoute, type RouteAccess } from "../../auth/policy";
 
 export const studioAccess: RouteAccess = tokenRoute("studio", "STUDIO_API_TOKEN");
 export const studioProcessAccess: RouteAccess = tokenRoute("studioProcess", "STUDIO_API_TOKEN");
-/** Health checks and provider webhooks (which authenticate by their own signatures) need no token. */
+/** Health checks and published schemas need no token. */
 export const studioPublicAccess: RouteAccess = publicRoute("studio");
+/** Provider webhooks authenticate by their own signatures, and one provider address carries every chat. */
+export const studioWebhookAccess: RouteAccess = publicRoute("studioWebhook");

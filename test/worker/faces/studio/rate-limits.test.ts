@@ -13,6 +13,8 @@ describe("studio rate limits", () => {
   it("should read the document's figures by default", () => {
     expect(bucketPolicy(env, "studio")).toEqual({ capacity: 100, refillPerSecond: 100 / 3600 });
     expect(bucketPolicy(env, "studioProcess")).toEqual({ capacity: 10, refillPerSecond: 10 / 60 });
+    // Webhooks: one provider address carries every chat of a bot.
+    expect(bucketPolicy(env, "studioWebhook")).toEqual({ capacity: 300, refillPerSecond: 10 });
   });
 
   it("should refuse the 11th process call of a minute and the 101st call of an hour from one client", async () => {

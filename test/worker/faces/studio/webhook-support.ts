@@ -34,7 +34,7 @@ export async function send(env: Env, path: string, init: RequestInit): Promise<R
 export async function endTask(
   env: Env,
   id: string,
-  end: { status: "succeeded"; result: unknown } | { status: "dead"; errorMessage: string } | { status: "cancelled" },
+  end: { status: "succeeded"; result: unknown } | { status: "dead"; errorMessage: string; errorCode?: string } | { status: "cancelled" },
 ): Promise<TaskRow> {
   const now = new Date();
   const [row] = await getDb(env)
@@ -42,7 +42,7 @@ export async function endTask(
     .set({
       status: end.status,
       result: end.status === "succeeded" ? end.result : null,
-      errorCode: end.status === "dead" ? "test.failed" : end.status === "cancelled" ? "task.cancelled" : null,
+      errorCode: end.status === "dead" ? (end.errorCode ?? "test.failed") : end.status === "cancelled" ? "task.cancelled" : null,
       errorMessage: end.status === "dead" ? end.errorMessage : null,
       leaseToken: null,
       leaseUntil: null,

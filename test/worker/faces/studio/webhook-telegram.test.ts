@@ -71,16 +71,21 @@ describe("POST /webhook/telegram", () => {
     const bot = await newFakeBot();
     const e = botEnv(bot);
     const dead = (await (await deliver(e, await bot.userMessage(51, videoUrl()))).json()) as Answer;
-    await onProcessEnded(e, await endTask(env, dead.task_id!, { status: "dead", errorMessage: "The video is private" }));
+    await onProcessEnded(e, await endTask(env, dead.task_id!, { status: "dead", errorMessage: "The video is private", errorCode: "source.private" }));
+    const broken = (await (await deliver(e, await bot.userMessage(53, videoUrl()))).json()) as Answer;
+    await onProcessEnded(e, await endTask(env, broken.task_id!, { status: "dead", errorMessage: "ffmpeg failed: Error reinitializing filters!", errorCode: "input.invalid" }));
     const cancelled = (await (await deliver(e, await bot.userMessage(52, videoUrl()))).json()) as Answer;
     await onProcessEnded(e, await endTask(env, cancelled.task_id!, { status: "cancelled" }));
 
     const replies = (await bot.state()).sent.filter((m) => m.text !== TEXT.processing);
     expect(replies).toEqual([
       expect.objectContaining({ method: "sendMessage", chatId: 51, text: TEXT.failed("The video is private") }),
+      expect.objectContaining({ method: "sendMessage", chatId: 53, text: TEXT.failed(undefined) }),
       expect.objectContaining({ method: "sendMessage", chatId: 52, text: TEXT.cancelled }),
     ]);
+    // The source's wording reaches the chat; an internal failure's text does not.
     expect(TEXT.failed("The video is private")).toContain("The video is private");
+    expect(replies.map((m) => m.text).join(" ")).not.toContain("ffmpeg");
   });
 
   it("should send nothing and claim nothing while the bot is not configured, then reply once it is", async () => {
@@ -91,7 +96,7 @@ describe("POST /webhook/telegram", () => {
     await onProcessEnded({ ...env, TELEGRAM_BOT_TOKEN: undefined }, ended);
     expect((await bot.state()).sent.map((m) => m.text)).toEqual([TEXT.processing]);
     await onProcessEnded(e, ended);
-    expect((await bot.state()).sent.map((m) => m.text)).toEqual([TEXT.processing, TEXT.failed("gone")]);
+    expect((await bot.state()).sent.map((m) => m.text)).toEqual([TEXT.processing, TEXT.failed(undefined)]);
   });
 
   it("should refuse a missing or wrong secret token, queueing and sending nothing", async () => {

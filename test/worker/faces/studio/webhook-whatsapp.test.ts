@@ -100,7 +100,7 @@ describe("POST /webhook/whatsapp", () => {
     const url = videoUrl();
     const fields = { MessageSid: sid(), From: "+34600333444", Body: url };
     await postForm(e, fields, await account.sign(PUBLIC_URL, fields));
-    await onProcessEnded(e, await endTask(env, await taskFor(url), { status: "dead", errorMessage: "The video does not exist" }));
+    await onProcessEnded(e, await endTask(env, await taskFor(url), { status: "dead", errorMessage: "The video does not exist", errorCode: "source.unavailable" }));
     expect((await account.state()).messages).toEqual([
       expect.objectContaining({ to: "whatsapp:+34600333444", from: account.whatsappFrom, body: TEXT.failed("The video does not exist"), mediaUrls: [] }),
     ]);

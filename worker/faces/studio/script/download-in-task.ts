@@ -4,48 +4,20 @@
  * queued fetch would hold the only batch local queues deliver at a time (and one of production's
  * consumers) until its timeout. So when the post's fetch task is queued, this run claims it and runs it
  * here; when it is running elsewhere or finished, `downloadVideo` waits for it or answers from it.
- *
- * The targeted claim below belongs in the task engine (a `claimTask(env, id)` next to `claimNextTask`);
- * it is here until then, with the same update the engine makes.
  */
-import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "../../../db/client";
-import { tasks, type TaskRow } from "../../../db/schema";
 import { getConfig } from "../../../env";
 import { AppError } from "../../../lib/errors";
-import { newId } from "../../../lib/ids";
 import { fetchFailureToError, MEDIA_FETCH_KIND, mediaFetchKey, type MediaFetchPayload } from "../../../media/fetch-media";
 import { resolveSource } from "../../../sources/resolve";
 import { runClaimedTask } from "../../../tasks/consumer";
-import { getTask, submitTask } from "../../../tasks/engine";
+import { claimTask, getTask, submitTask } from "../../../tasks/engine";
 import { TaskError } from "../../../tasks/errors";
-import { announceTransitions } from "../../../tasks/transitions";
 import { downloadVideo, type DownloadedVideo } from "../download";
 import { STUDIO_FETCH_FAILURES } from "../failures";
 import type { StudioCaller } from "../files";
 
 /** download.ts's selection exactly (seed 000's): any other would be another cache entry. */
 const STUDIO_SELECT: MediaFetchPayload["select"] = { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" };
-
-/**
- * Claims one queued task by id, as claimNextTask claims the best one. A fetch waiting out a retry backoff
- * is claimed too: the process task's own retry already waited before it got here.
- */
-async function claimQueued(env: Env, id: string, now = Date.now()): Promise<TaskRow | undefined> {
-  const [row] = await getDb(env)
-    .update(tasks)
-    .set({
-      status: "running",
-      attempts: sql`${tasks.attempts} + 1`,
-      leaseToken: newId(),
-      leaseUntil: new Date(now + getConfig(env).TASK_LEASE_SECONDS * 1000),
-      updatedAt: new Date(now),
-    })
-    .where(and(eq(tasks.id, id), eq(tasks.status, "queued")))
-    .returning();
-  if (row) await announceTransitions(env, [row]);
-  return row;
-}
 
 export async function downloadInTask(env: Env, url: string, caller: StudioCaller, priority: number): Promise<DownloadedVideo> {
   if (!url.trim()) throw new AppError(400, "URL is required", "url.missing");
@@ -55,7 +27,7 @@ export async function downloadInTask(env: Env, url: string, caller: StudioCaller
   const payload: MediaFetchPayload = { service: "tiktok", sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: STUDIO_SELECT };
   const submitted = await submitTask(env, { kind: MEDIA_FETCH_KIND, payload, idempotencyKey: mediaFetchKey(payload), priority, face: "studio", ownerUserId: caller });
   let fetchedHere = false;
-  const claimed = await claimQueued(env, submitted.task.id);
+  const claimed = await claimTask(env, submitted.task.id);
   if (claimed) {
     const outcome = await runClaimedTask(env, claimed);
     fetchedHere = true;

@@ -18,7 +18,7 @@ import { downloadUrlFor } from "../../../media/signed-urls";
 import type { NamedFile } from "../../../media/store";
 import { resolveStudioFile } from "../files";
 import { claimAck, claimResult, markResultSent, unansweredDeliveriesOf } from "./deliveries";
-import { TEXT } from "./texts";
+import { chatFailureReason, TEXT } from "./texts";
 
 /** How long the signed link in a WhatsApp message (or an oversized Telegram video's link) stays valid. */
 export const RESULT_LINK_TTL_SECONDS = 24 * 3600;
@@ -52,7 +52,7 @@ export async function onProcessEnded(env: Env, task: TaskRow): Promise<void> {
 
 export async function outcomeOf(env: Env, task: TaskRow): Promise<TaskOutcome> {
   if (task.status === "cancelled") return { kind: "failure", text: TEXT.cancelled };
-  if (task.status !== "succeeded") return { kind: "failure", text: TEXT.failed(task.errorMessage) };
+  if (task.status !== "succeeded") return { kind: "failure", text: TEXT.failed(chatFailureReason(task)) };
   const result = processResultSchema.safeParse(task.result);
   if (!result.success) return { kind: "failure", text: TEXT.failed("the edit produced no video") };
   try {

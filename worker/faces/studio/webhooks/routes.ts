@@ -9,7 +9,7 @@ import { json } from "../../../lib/openapi";
 import { STUDIO_TAGS } from "../routes";
 
 const TAGS = [...STUDIO_TAGS, "Studio webhooks"];
-const RATE = { 429: "Over the studio's limit of 100 requests per hour per client address" };
+const RATE = { 429: "Over STUDIO_WEBHOOK_RATE_PER_MINUTE / STUDIO_WEBHOOK_RATE_BURST per sending address (600 / 300 by default; /webhook/health: the studio's 100 per hour)" };
 
 const tiktokBody = {
   type: "object" as const,

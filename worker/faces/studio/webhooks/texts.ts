@@ -8,3 +8,10 @@ export const TEXT = {
   failed: (reason: string | null | undefined) =>
     `Sorry, I couldn't process that video${reason ? `: ${reason.slice(0, 300)}` : "."}`,
 } as const;
+
+/**
+ * What a chat is told of why its video failed: the source's own wording (private, missing, too large),
+ * which the sender can act on; never the text of an internal failure (an ffmpeg line, a stack of causes).
+ */
+export const chatFailureReason = (task: { errorCode: string | null; errorMessage: string | null }): string | undefined =>
+  task.errorCode?.startsWith("source.") && task.errorMessage ? task.errorMessage : undefined;
