@@ -79,6 +79,10 @@ const rateLimitSchema = z.object({
   STUDIO_RATE_BURST: requests(100),
   STUDIO_PROCESS_RATE_PER_MINUTE: requests(10),
   STUDIO_PROCESS_RATE_BURST: requests(10),
+  // Provider webhooks arrive from a handful of the provider's addresses for every user of a bot: a client's
+  // 100 per hour would refuse a busy bot's deliveries. Signatures, not this limit, keep strangers out.
+  STUDIO_WEBHOOK_RATE_PER_MINUTE: requests(600),
+  STUDIO_WEBHOOK_RATE_BURST: requests(300),
 });
 
 /** The name of one rate-limit setting, e.g. `SAVER_RATE_BURST`. */

@@ -25,7 +25,8 @@ export type RateLimitName =
   // Policies the documents set for faces that land next (seed 004 archiver, seed 003 studio).
   | "archiver"
   | "studio"
-  | "studioProcess";
+  | "studioProcess"
+  | "studioWebhook";
 
 /** A setting holding one shared bearer token (a document's own `API_TOKEN`). */
 export type TokenSetting = "STUDIO_API_TOKEN";

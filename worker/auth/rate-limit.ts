@@ -26,6 +26,7 @@ const SETTINGS: Record<RateLimitName, PolicySetting> = {
   archiver: { rate: "RATE_LIMIT_REQUESTS_PER_MINUTE", per: 60, burst: "RATE_LIMIT_BURST" },
   studio: { rate: "STUDIO_RATE_PER_HOUR", per: 3600, burst: "STUDIO_RATE_BURST" },
   studioProcess: { rate: "STUDIO_PROCESS_RATE_PER_MINUTE", per: 60, burst: "STUDIO_PROCESS_RATE_BURST" },
+  studioWebhook: { rate: "STUDIO_WEBHOOK_RATE_PER_MINUTE", per: 60, burst: "STUDIO_WEBHOOK_RATE_BURST" },
 };
 
 /** The bucket of a policy; throws (through getConfig) when a rate setting is not a positive integer. */
