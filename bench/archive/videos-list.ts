@@ -8,16 +8,13 @@
  * Each request's `total` is checked against the seeded figures. Then `EXPLAIN QUERY PLAN` of the page and
  * count queries listVideos (worker/faces/archiver/videos.ts) runs for each filter, in the SQL drizzle builds.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { repoRoot } from "../../test/support/processes.ts";
+import { d1Execute, seedInFiles } from "../support/local-d1.ts";
 import { percentile } from "../social/stack.ts";
 import { bundleWorker, call, startArchiveStack, startFixtures } from "./stack.ts";
 
-const run = promisify(execFile);
 const SMALL = 1_000;
 const LARGE = 100_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
@@ -26,7 +23,6 @@ const ROWS_PER_STATEMENT = 100;
 const ROWS_PER_FILE = 25_000;
 const BASE = Date.UTC(2025, 0, 1);
 const JOB_ID = "bench-job";
-const wranglerEnv = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
 /** The seeded video `i` (1-based): which account, author, hashtags and status it has. */
 const video = (i: number) => {
@@ -81,26 +77,6 @@ function seedSql(from: number, to: number): string {
   );
   flush("INSERT INTO archiver_video_hashtags (tag,video_id,created_at)", tags);
   return out.join("\n");
-}
-
-async function d1(persistDir: string, args: string[]): Promise<string> {
-  const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistDir, ...args], {
-    cwd: repoRoot,
-    env: wranglerEnv,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
-}
-
-async function seed(persistDir: string, work: string, from: number, to: number) {
-  const start = performance.now();
-  for (let a = from; a <= to; a += ROWS_PER_FILE) {
-    const b = Math.min(to, a + ROWS_PER_FILE - 1);
-    const file = path.join(work, `seed-${a}-${b}.sql`);
-    await writeFile(file, seedSql(a, b));
-    await d1(persistDir, ["--file", file, "--yes"]);
-  }
-  console.log(`seeded videos ${from}..${to} (and 2 hashtag rows each) in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 }
 
 async function measure(stack: Awaited<ReturnType<typeof startArchiveStack>>, size: number): Promise<Map<string, number>> {
@@ -159,10 +135,10 @@ async function main() {
   console.log(`${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; starting wrangler dev…`);
   const stack = await startArchiveStack(await bundleWorker(work), fixtures, { persistDir });
   try {
-    await seed(persistDir, work, 1, SMALL);
+    await seedInFiles(persistDir, work, "videos (and 2 hashtag rows each)", 1, SMALL, ROWS_PER_FILE, seedSql);
     console.log(`GET /api/v1/videos (default page of 50), ${REQUESTS} requests per filter after ${WARMUP} warm-up:`);
     const small = await measure(stack, SMALL);
-    await seed(persistDir, work, SMALL + 1, LARGE);
+    await seedInFiles(persistDir, work, "videos (and 2 hashtag rows each)", SMALL + 1, LARGE, ROWS_PER_FILE, seedSql);
     const large = await measure(stack, LARGE);
 
     console.log("");
@@ -178,7 +154,7 @@ async function main() {
       const [page, counted] = statements(f);
       return [[`${f.name} page`, page], [`${f.name} count`, counted]] as const;
     });
-    const results = JSON.parse(await d1(persistDir, ["--json", "--command", queries.map(([, sql]) => `EXPLAIN QUERY PLAN ${sql}`).join(";\n")])) as { results: { detail: string }[] }[];
+    const results = JSON.parse(await d1Execute(persistDir, ["--json", "--command", queries.map(([, sql]) => `EXPLAIN QUERY PLAN ${sql}`).join(";\n")])) as { results: { detail: string }[] }[];
     if (results.length !== queries.length) throw new Error(`expected ${queries.length} plans, got ${results.length}`);
     queries.forEach(([name, sql], i) => {
       console.log(`  ${name.padEnd(22)} ${results[i]!.results.map((r) => r.detail).join(" | ")}`);

@@ -5,15 +5,13 @@
  * timed 50 times for every sort_by × order at 1,000 reels, then again after topping up to 100,000.
  * Prints per sort the two p50s and their ratio (goal ≤ 1.5×), and the list queries' EXPLAIN QUERY PLAN.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { repoRoot, startWorker } from "../../test/support/processes.ts";
+import { startWorker } from "../../test/support/processes.ts";
+import { d1Query, seedInFiles } from "../support/local-d1.ts";
 import { benchWorkerVars, percentile } from "./stack.ts";
 
-const run = promisify(execFile);
 const SMALL = 1_000;
 const LARGE = 100_000;
 const REQUESTS = 50;
@@ -21,7 +19,6 @@ const WARMUP = 5;
 const ROWS_PER_STATEMENT = 100;
 const SORTS = ["created_at", "likes", "views"] as const;
 const ORDERS = ["desc", "asc"] as const;
-const wranglerEnv = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
 const likesOf = (i: number) => (i * 7919) % 4;
 const viewsOf = (i: number) => (i * 104_729) % 5;
@@ -47,28 +44,6 @@ function seedSql(from: number, to: number): string {
   flush("INSERT INTO social_likes (user_id,reels_id,created_at)", likes);
   flush("INSERT INTO social_views (user_id,reels_id,created_at)", views);
   return out.join("\n");
-}
-
-async function d1(persistDir: string, args: string[]): Promise<string> {
-  const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistDir, ...args], {
-    cwd: repoRoot,
-    env: wranglerEnv,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
-}
-
-async function seed(persistDir: string, work: string, from: number, to: number) {
-  const file = path.join(work, `seed-${from}-${to}.sql`);
-  await writeFile(file, seedSql(from, to));
-  const start = performance.now();
-  await d1(persistDir, ["--file", file, "--yes"]);
-  console.log(`seeded reels ${from}..${to} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-}
-
-async function query<T>(persistDir: string, sql: string): Promise<T[]> {
-  const out = JSON.parse(await d1(persistDir, ["--json", "--command", sql])) as { results: T[] }[];
-  return out.flatMap((r) => r.results);
 }
 
 type Key = `${(typeof SORTS)[number]} ${(typeof ORDERS)[number]}`;
@@ -109,10 +84,10 @@ async function main() {
   console.log(`${os.cpus().length} cores; starting wrangler dev…`);
   const worker = await startWorker(benchWorkerVars(), { persistDir });
   try {
-    await seed(persistDir, work, 1, SMALL);
+    await seedInFiles(persistDir, work, "reels", 1, SMALL, SMALL, seedSql);
     console.log(`GET /api/v1/reels/reels/list (20 items), ${REQUESTS} requests per sort after ${WARMUP} warm-up:`);
     const small = await measure(worker.url, SMALL);
-    await seed(persistDir, work, SMALL + 1, LARGE);
+    await seedInFiles(persistDir, work, "reels", SMALL + 1, LARGE, LARGE, seedSql);
     const large = await measure(worker.url, LARGE);
 
     console.log("");
@@ -141,7 +116,7 @@ async function main() {
     ]);
     plans.push(["liked by user", `select "reels_id" from "social_likes" where ("social_likes"."reels_id" in (${ids}) and "social_likes"."user_id" = 1)`]);
     for (const [name, sql] of plans) {
-      const rows = await query<{ detail: string }>(persistDir, `EXPLAIN QUERY PLAN ${sql}`);
+      const rows = await d1Query<{ detail: string }>(persistDir, `EXPLAIN QUERY PLAN ${sql}`);
       console.log(`  ${name.padEnd(20)} ${rows.map((r) => r.detail).join(" | ")}`);
     }
   } finally {

@@ -12,15 +12,13 @@
  *
  *   node bench/studio/analytics.ts
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { repoRoot, startWorker } from "../../test/support/processes.ts";
+import { startWorker } from "../../test/support/processes.ts";
+import { d1Query, seedInFiles } from "../support/local-d1.ts";
 import { benchWorkerVars, percentile } from "../social/stack.ts";
 
-const run = promisify(execFile);
 const SMALL = 1_000;
 const LARGE = 1_000_000;
 /** Events per seed file (one `wrangler d1 execute` each). */
@@ -32,7 +30,6 @@ const DAYS = 365;
 const URLS = 100_000;
 /** The D1 cap on bound values per statement, kept by the seed's multi-row statements too. */
 const MAX_VALUES = 100;
-const wranglerEnv = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
 const KINDS = ["download", "download", "download", "download", "download", "script", "edit", "compress", "process", "request"] as const;
 const DAY_MS = 86_400_000;
@@ -120,32 +117,6 @@ function seedSql(from: number, to: number): string {
   return out.join("\n");
 }
 
-async function d1(persistDir: string, args: string[]): Promise<string> {
-  const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistDir, ...args], {
-    cwd: repoRoot,
-    env: wranglerEnv,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
-}
-
-async function seed(persistDir: string, work: string, from: number, to: number) {
-  const start = performance.now();
-  for (let a = from; a < to; a += FILE_EVENTS) {
-    const b = Math.min(to, a + FILE_EVENTS);
-    const file = path.join(work, `seed-${a}-${b}.sql`);
-    await writeFile(file, seedSql(a, b));
-    await d1(persistDir, ["--file", file, "--yes"]);
-    await rm(file);
-  }
-  console.log(`seeded events ${from.toLocaleString("en-US")}..${(to - 1).toLocaleString("en-US")} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-}
-
-async function query<T>(persistDir: string, sql: string): Promise<T[]> {
-  const out = JSON.parse(await d1(persistDir, ["--json", "--command", sql])) as { results: T[] }[];
-  return out.flatMap((r) => r.results);
-}
-
 const ROUTES = ["/api/v1/analytics/stats?days=7", "/api/v1/analytics/stats?days=365", "/api/v1/analytics/top", "/api/v1/analytics/top?limit=100"] as const;
 type Timing = { min: number; median: number; max: number };
 
@@ -201,11 +172,11 @@ async function main() {
   try {
     const large = await startWorker(benchWorkerVars(), { persistDir: largeDir });
     try {
-      await seed(smallDir, work, 0, SMALL);
-      await seed(largeDir, work, 0, LARGE);
+      await seedInFiles(smallDir, work, "events", 0, SMALL - 1, FILE_EVENTS, (a, b) => seedSql(a, b + 1));
+      await seedInFiles(largeDir, work, "events", 0, LARGE - 1, FILE_EVENTS, (a, b) => seedSql(a, b + 1));
       await expectEvents(small.url, SMALL);
       await expectEvents(large.url, LARGE);
-      const [{ n: urls = 0 } = {}] = await query<{ n: number }>(largeDir, "SELECT count(*) AS n FROM studio_url_counts");
+      const [{ n: urls = 0 } = {}] = await d1Query<{ n: number }>(largeDir, "SELECT count(*) AS n FROM studio_url_counts");
       console.log(`${urls.toLocaleString("en-US")} distinct URLs at ${LARGE.toLocaleString("en-US")} events; load ${os.loadavg()[0]!.toFixed(1)}`);
       console.log(`${REQUESTS} requests per route and size after ${WARMUP} warm-up, alternating sizes, ${ROUNDS} rounds: p50 median (min–max of the rounds)`);
       console.log("");
@@ -221,7 +192,7 @@ async function main() {
         ["top", `select "url", "requests" from "studio_url_counts" order by "studio_url_counts"."requests" desc, "studio_url_counts"."url" desc limit 100`],
       ];
       for (const [name, sql] of plans) {
-        const rows = await query<{ detail: string }>(largeDir, `EXPLAIN QUERY PLAN ${sql}`);
+        const rows = await d1Query<{ detail: string }>(largeDir, `EXPLAIN QUERY PLAN ${sql}`);
         console.log(`  ${name.padEnd(6)} ${rows.map((r) => r.detail).join(" | ")}`);
       }
     } finally {
