@@ -9,7 +9,7 @@ import { ARCHIVER_JOB_KIND, ARCHIVER_VIDEO_KIND } from "./faces/archiver/kinds";
 import { runArchiveVideo } from "./faces/archiver/video-task";
 import { markVideoFailed, runSocialVideoHlsTask, SOCIAL_VIDEO_HLS_KIND } from "./faces/social/hls-task";
 import { runCompressTask, STUDIO_COMPRESS_KIND } from "./faces/studio/compress/task";
-import { runProcessTask, STUDIO_PROCESS_KIND } from "./faces/studio/process-task";
+import { runProcessTask, STUDIO_PROCESS_KIND } from "./faces/studio/script/process-task";
 import { runAnalyzeTask, runEditTask, STUDIO_ANALYZE_KIND, STUDIO_EDIT_KIND } from "./faces/studio/script/tasks";
 import { onProcessEnded } from "./faces/studio/webhooks/replies";
 

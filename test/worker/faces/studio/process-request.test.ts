@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { scriptFromAnalysis } from "../../../../protocol/edit-script";
 import { getDb } from "../../../../worker/db/client";
 import { files, tasks } from "../../../../worker/db/schema";
-import { STUDIO_PROCESS_KIND, type ProcessResult } from "../../../../worker/faces/studio/process-task";
+import { STUDIO_PROCESS_KIND, type ProcessResult } from "../../../../worker/faces/studio/script/process-task";
 import { patternBytes, seedNamedFile } from "../../support/files";
 import { postJson } from "../../support/http";
 import { insertTask } from "../../support/tasks";

@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { tasks } from "../../../../worker/db/schema";
-import { runProcessTask, STUDIO_PROCESS_KIND, type ProcessPayload } from "../../../../worker/faces/studio/process-task";
+import { runProcessTask, STUDIO_PROCESS_KIND, type ProcessPayload } from "../../../../worker/faces/studio/script/process-task";
 import { MEDIA_FETCH_KIND, mediaFetchKey } from "../../../../worker/media/fetch-media";
 import { resolveSource } from "../../../../worker/sources/resolve";
 import { WaitForChildren, type TaskRunContext } from "../../../../worker/tasks/registry";

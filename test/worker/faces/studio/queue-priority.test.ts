@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { tasks } from "../../../../worker/db/schema";
-import { processPayloadSchema, STUDIO_PROCESS_KIND } from "../../../../worker/faces/studio/process-task";
+import { processPayloadSchema, STUDIO_PROCESS_KIND } from "../../../../worker/faces/studio/script/process-task";
 import { TaskError } from "../../../../worker/tasks/errors";
 import { getTaskKind, registerTaskKind, type TaskKindDefinition } from "../../../../worker/tasks/registry";
 import { inArray } from "drizzle-orm";

@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../../../worker/db/client";
 import { studioEvents } from "../../../../worker/db/schema";
-import { STUDIO_PROCESS_KIND } from "../../../../worker/faces/studio/process-task";
+import { STUDIO_PROCESS_KIND } from "../../../../worker/faces/studio/script/process-task";
 import { deliveryTaskKey, recordDelivery } from "../../../../worker/faces/studio/webhooks/deliveries";
 import { hmac, toHex } from "../../../../worker/lib/crypto";
 import { getTask } from "../../../../worker/tasks/engine";

@@ -20,7 +20,7 @@ import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
 import { resolveSource } from "../../../sources/resolve";
 import type { StudioCaller } from "../files";
-import { submitProcess } from "../process-task";
+import { submitProcess } from "../script/process-task";
 
 export const JOB_STATUSES = ["pending", "processing", "completed", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -11,7 +11,7 @@ import { resolveSource } from "../../../sources/resolve";
 import { expireTask, waitForTask } from "../../../tasks/engine";
 import { STUDIO_FETCH_FAILURES } from "../failures";
 import { findStudioFile, parseStudioPath, type StudioCaller } from "../files";
-import { processResultSchema, submitProcess, type ProcessResult } from "../process-task";
+import { processResultSchema, submitProcess, type ProcessResult } from "./process-task";
 import { EDIT_FAILURES } from "./edit";
 
 /** The statuses of failures that can end a process task; its message is already worded for the client. */

@@ -8,7 +8,7 @@ import type { StudioWebhookDeliveryRow } from "../../../db/schema";
 import { newId } from "../../../lib/ids";
 import { getTask } from "../../../tasks/engine";
 import { recordLater } from "../analytics/record";
-import { submitProcess } from "../process-task";
+import { submitProcess } from "../script/process-task";
 import { deliveryTaskKey, recordDelivery, type WebhookSource } from "./deliveries";
 
 export interface VideoDelivery {

@@ -6,18 +6,18 @@
  * reads the same body.
  */
 import { z } from "zod";
-import { editScriptSchema } from "../../../protocol/edit-script";
-import { AppError } from "../../lib/errors";
-import { submitTask, type SubmitTaskOutcome } from "../../tasks/engine";
-import { TaskError } from "../../tasks/errors";
-import type { TaskHandler } from "../../tasks/registry";
-import { nameStudioFile } from "./files";
-import { editResponse, type StudioEdit } from "./script/edit";
-import { buildStudioScript } from "./script/generate";
-import { analyzeStoredVideo, inputFile, renderStoredVideo } from "./script/media-ops";
-import { downloadInTask } from "./script/download-in-task";
-import { opRunOf } from "./script/tasks";
-import { touchFilesForHandOut } from "../../media/store";
+import { editScriptSchema } from "../../../../protocol/edit-script";
+import { AppError } from "../../../lib/errors";
+import { submitTask, type SubmitTaskOutcome } from "../../../tasks/engine";
+import { TaskError } from "../../../tasks/errors";
+import type { TaskHandler } from "../../../tasks/registry";
+import { nameStudioFile } from "../files";
+import { editResponse, type StudioEdit } from "./edit";
+import { buildStudioScript } from "./generate";
+import { analyzeStoredVideo, inputFile, renderStoredVideo } from "./media-ops";
+import { downloadInTask } from "./download-in-task";
+import { opRunOf } from "./tasks";
+import { touchFilesForHandOut } from "../../../media/store";
 
 export const STUDIO_PROCESS_KIND = "studio.process";
 
