@@ -70,6 +70,25 @@ describe("POST /api/v1/download", () => {
   });
 });
 
+describe("studio error shapes", () => {
+  it("should answer 413, 415, unknown paths and wrong methods under its paths as {success: false, error}", async () => {
+    const cases: [string, RequestInit, number][] = [
+      ["/api/v1/download", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "url=x" }, 415],
+      ["/api/v1/download", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ url: "x".repeat(1_100_000) }) }, 413],
+      ["/api/v1/analytics/nope", {}, 404],
+      ["/webhook/nope", {}, 404],
+      ["/api/v1/download", { method: "GET" }, 405],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await call(path, init);
+      expect(res.status, `${init.method ?? "GET"} ${path}`).toBe(status);
+      const body = (await res.json()) as { success: boolean; error: string };
+      expect(body.success).toBe(false);
+      expect(typeof body.error).toBe("string");
+    }
+  });
+});
+
 describe("studio file paths", () => {
   it("should refuse server paths, traversal and foreign URLs before any lookup, and hide other accounts' files", async () => {
     for (const raw of ["/tmp/video.mp4", "../secret.mp4", "/api/v1/video/../x.mp4", "https://evil.test/api/v1/video/x.mp4", "/api/v1/video/a%2Fb.mp4"]) {
