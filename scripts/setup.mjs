@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One-step setup for a fresh clone: npm packages, Debian ffmpeg and yt-dlp, local secrets in .dev.vars,
-// local D1 migrations. Safe to run again: each step skips what is already done.
+// One-step setup for a fresh clone: npm packages, Debian ffmpeg and yt-dlp, the web app's static assets
+// (web/dist), local secrets in .dev.vars, local D1 migrations. Safe to run again: each step skips what is already done.
 //   node scripts/setup.mjs          (for `npm start`)
 //   node scripts/setup.mjs --test   (for `npm test`: no migrations of the dev database)
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -59,6 +59,9 @@ async function main() {
     // Browser tests (HLS playback, the web app) drive Debian's Chromium through playwright-core.
     ...(forTests ? [{ command: "chromium", args: ["--version"], package: "chromium" }] : []),
   ]);
+  // The Worker's static assets (the web app, the docs pages' files): wrangler.toml [assets] needs them.
+  log("building the web app and documentation assets (web/dist)");
+  await runOrFail(process.execPath, ["scripts/build-web.mjs"], { cwd: root });
   if (!forTests) {
     ensureDevVars();
     log("applying D1 migrations to the local database");

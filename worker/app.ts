@@ -2,11 +2,11 @@
  * Builds the one application from the face list: request ids, CORS, then every route of every face in
  * the route table's order (most specific first), each with its face's access check, body limit and
  * validation hook; unknown paths and crashes answered in the shape of the face they concern; the
- * generated documentation (/openapi.json, /docs, /redoc).
+ * generated documentation (/openapi.json, /docs, /redoc); the web app and the documentation's files from
+ * static assets (worker/web/static-assets.ts).
  */
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessControl } from "./auth/access";
@@ -18,12 +18,8 @@ import { FACES } from "./faces/index";
 import { RouteTable } from "./faces/route-table";
 import { respondError, validationHook, type AppEnv } from "./lib/app-context";
 import { fastApiErrors, type ErrorFormat } from "./lib/error-format";
-
-const REDOC_PAGE = `<!doctype html>
-<html><head><title>Media platform API — ReDoc</title><meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><redoc spec-url="/openapi.json"></redoc>
-<script src="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"></script></body></html>`;
+import { REDOC_PAGE, SWAGGER_PAGE } from "./web/docs-pages";
+import { APP_PREFIX, DOCS_ASSETS_PREFIX, serveAppPath, serveAsset } from "./web/static-assets";
 
 const DOCUMENT_INFO = {
   openapi: "3.1.0",
@@ -110,10 +106,11 @@ export function createApp(faces: readonly Face[] = FACES) {
     description: "Seed 003's shared API token (the STUDIO_API_TOKEN setting), required on studio routes only when it is set.",
   });
   app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(DOCUMENT_INFO)));
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Media platform API" }));
+  app.get("/docs", (c) => c.html(SWAGGER_PAGE));
   app.get("/redoc", (c) => c.html(REDOC_PAGE));
 
-  app.notFound((c) => {
+  // Registered after every face's routes, under prefixes no face answers; a miss falls to the 404 below.
+  const notFound = (c: Context<AppEnv>) => {
     const format = table.faceFor(c.req.path)?.errors ?? fastApiErrors;
     const allow = table.allowHeader(c.req.path);
     if (allow) {
@@ -122,7 +119,11 @@ export function createApp(faces: readonly Face[] = FACES) {
     }
     const { status, body } = format.http(404, "Not Found");
     return c.json(body, status);
-  });
+  };
+  app.get(APP_PREFIX.slice(0, -1), (c) => c.redirect(APP_PREFIX, 308));
+  app.get(`${APP_PREFIX}*`, async (c) => (await serveAppPath(c.env, c.req.raw)) ?? notFound(c));
+  app.get(`${DOCS_ASSETS_PREFIX}*`, async (c) => (await serveAsset(c.env, c.req.raw)) ?? notFound(c));
+  app.notFound(notFound);
   app.onError((err, c) => respondError(c, c.get("errorFormat") ?? table.faceFor(c.req.path)?.errors ?? fastApiErrors, err, debugSetting(c.env)));
   return app;
 }

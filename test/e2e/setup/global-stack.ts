@@ -2,10 +2,13 @@
  * Starts the real stack once for all e2e tests: fixture server (stands in for TikTok / YouTube / Instagram),
  * transcoder process, and `wrangler dev`. Tests reach them through `inject("stack")`.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startFixtureServer } from "../../fixtures/server";
-import { freePort, startTranscoder, startWorker } from "../../support/processes";
+import { freePort, repoRoot, startTranscoder, startWorker } from "../../support/processes";
 
 export interface StackInfo {
   workerUrl: string;
@@ -24,7 +27,18 @@ declare module "vitest" {
   }
 }
 
+/**
+ * `wrangler dev` serves web/dist as the Worker's static assets; `npm test` builds it in its setup step, a bare
+ * `vitest --project e2e` on a fresh clone here. An existing build is kept (run `npm run build:web` after
+ * changing web/): rebuilding would pull files from under another stack serving the same tree.
+ */
+function ensureWebBuild() {
+  if (existsSync(path.join(repoRoot, "web", "dist", "app", "index.html"))) return;
+  execFileSync(process.execPath, ["scripts/build-web.mjs"], { cwd: repoRoot, stdio: "inherit" });
+}
+
 export default async function setup(project: TestProject) {
+  ensureWebBuild();
   const fixtures = await startFixtureServer();
   const token = randomBytes(24).toString("base64url");
   const workerPort = await freePort();

@@ -1,0 +1,62 @@
+/** The shell: skip link, navigation, language switcher, and the routed page under /app/. */
+import { useState } from "preact/hooks";
+import { LocationProvider, Route, Router } from "preact-iso";
+import { DICTIONARIES, initialLanguage, isLanguage, LanguageContext, rememberLanguage, useText, type Language } from "./i18n";
+import { AccountPage } from "./pages/account";
+import { HomePage, NotFoundPage } from "./pages/home";
+
+function LanguageSwitcher({ language, onChange }: { language: Language; onChange: (l: Language) => void }) {
+  const t = useText();
+  return (
+    <label class="language">
+      {t.languageLabel}{" "}
+      <select value={language} onChange={(e) => isLanguage(e.currentTarget.value) && onChange(e.currentTarget.value)}>
+        {Object.entries(DICTIONARIES).map(([code, dictionary]) => (
+          <option key={code} value={code} lang={code}>
+            {dictionary.languageName}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Shell({ language, setLanguage }: { language: Language; setLanguage: (l: Language) => void }) {
+  const t = useText();
+  return (
+    <>
+      <a class="skip" href="#main">{t.skipToContent}</a>
+      <header>
+        <nav aria-label={t.navMain}>
+          <a href="/app/">{t.navHome}</a>
+          <a href="/app/account">{t.navAccount}</a>
+          {/* A full page load: /docs is served by the Worker, not by this app. */}
+          <a href="/docs" target="_self">{t.navApiDocs}</a>
+        </nav>
+        <LanguageSwitcher language={language} onChange={setLanguage} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Router>
+          <Route path="/app/" component={HomePage} />
+          <Route path="/app/account" component={AccountPage} />
+          <Route default component={NotFoundPage} />
+        </Router>
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const setLanguage = (next: Language) => {
+    rememberLanguage(next);
+    setLanguageState(next);
+  };
+  return (
+    <LanguageContext.Provider value={{ language, setLanguage }}>
+      <LocationProvider>
+        <Shell language={language} setLanguage={setLanguage} />
+      </LocationProvider>
+    </LanguageContext.Provider>
+  );
+}

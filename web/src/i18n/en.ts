@@ -1,0 +1,32 @@
+/** English interface text. The shape of this dictionary is the type every other language must fill. */
+export const en = {
+  languageName: "English",
+  appTitle: "Media platform",
+  skipToContent: "Skip to content",
+  navMain: "Main",
+  navHome: "Home",
+  navAccount: "Account",
+  navApiDocs: "API documentation",
+  languageLabel: "Language",
+  homeHeading: "Media platform",
+  homeIntro: "Save, convert, watch and archive media. Start with your account.",
+  notFoundHeading: "Page not found",
+  accountHeading: "Account",
+  registerHeading: "Create an account",
+  loginHeading: "Sign in",
+  usernameLabel: "Username",
+  emailLabel: "E-mail",
+  passwordLabel: "Password",
+  registerButton: "Register",
+  loginButton: "Sign in",
+  logoutButton: "Sign out",
+  working: "Working…",
+  registered: "Registered. An operator has to approve the account before you can sign in.",
+  signedInAs: "Signed in as",
+  userInfoHeading: "Your account",
+  loginFailed: "Sign-in failed",
+  registerFailed: "Registration failed",
+  networkError: "The platform could not be reached. Check your connection and try again.",
+};
+
+export type Dictionary = { readonly [K in keyof typeof en]: string };

@@ -1,0 +1,32 @@
+/** Kazakh interface text. */
+import type { Dictionary } from "./en";
+
+export const kk: Dictionary = {
+  languageName: "Қазақша",
+  appTitle: "Медиа платформа",
+  skipToContent: "Мазмұнға өту",
+  navMain: "Негізгі",
+  navHome: "Басты бет",
+  navAccount: "Тіркелгі",
+  navApiDocs: "API құжаттамасы",
+  languageLabel: "Тіл",
+  homeHeading: "Медиа платформа",
+  homeIntro: "Медиа файлдарды сақтаңыз, түрлендіріңіз, көріңіз және мұрағаттаңыз. Тіркелгіңізден бастаңыз.",
+  notFoundHeading: "Бет табылмады",
+  accountHeading: "Тіркелгі",
+  registerHeading: "Тіркелгі ашу",
+  loginHeading: "Кіру",
+  usernameLabel: "Пайдаланушы аты",
+  emailLabel: "Электрондық пошта",
+  passwordLabel: "Құпиясөз",
+  registerButton: "Тіркелу",
+  loginButton: "Кіру",
+  logoutButton: "Шығу",
+  working: "Орындалуда…",
+  registered: "Тіркелдіңіз. Кіру үшін тіркелгіні оператор растауы керек.",
+  signedInAs: "Кірген пайдаланушы",
+  userInfoHeading: "Сіздің тіркелгіңіз",
+  loginFailed: "Кіру сәтсіз аяқталды",
+  registerFailed: "Тіркелу сәтсіз аяқталды",
+  networkError: "Платформаға қосылу мүмкін болмады. Байланысты тексеріп, қайталап көріңіз.",
+};

@@ -1,0 +1,32 @@
+/** Russian interface text. */
+import type { Dictionary } from "./en";
+
+export const ru: Dictionary = {
+  languageName: "Русский",
+  appTitle: "Медиаплатформа",
+  skipToContent: "Перейти к содержимому",
+  navMain: "Основная",
+  navHome: "Главная",
+  navAccount: "Аккаунт",
+  navApiDocs: "Документация API",
+  languageLabel: "Язык",
+  homeHeading: "Медиаплатформа",
+  homeIntro: "Сохраняйте, конвертируйте, смотрите и архивируйте медиа. Начните с аккаунта.",
+  notFoundHeading: "Страница не найдена",
+  accountHeading: "Аккаунт",
+  registerHeading: "Создать аккаунт",
+  loginHeading: "Вход",
+  usernameLabel: "Имя пользователя",
+  emailLabel: "Электронная почта",
+  passwordLabel: "Пароль",
+  registerButton: "Зарегистрироваться",
+  loginButton: "Войти",
+  logoutButton: "Выйти",
+  working: "Выполняется…",
+  registered: "Вы зарегистрированы. Войти можно после одобрения аккаунта оператором.",
+  signedInAs: "Вы вошли как",
+  userInfoHeading: "Ваш аккаунт",
+  loginFailed: "Не удалось войти",
+  registerFailed: "Не удалось зарегистрироваться",
+  networkError: "Не удалось связаться с платформой. Проверьте подключение и попробуйте снова.",
+};

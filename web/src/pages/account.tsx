@@ -1,0 +1,151 @@
+/**
+ * Account: register (the account then waits for an operator's approval), sign in, and the signed-in
+ * user's info from GET /api/user_info. The token from /api/login lives in memory only (api/session.ts).
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { api, errorText } from "../api/client";
+import { session } from "../api/session";
+import { useText } from "../i18n";
+
+type Status = { kind: "idle" } | { kind: "busy" } | { kind: "ok"; text: string } | { kind: "error"; text: string };
+
+const valueOf = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+
+/** A message region that screen readers announce when its text changes; its height never jumps to zero. */
+function StatusLine({ status, id }: { status: Status; id: string }) {
+  const t = useText();
+  const text = status.kind === "busy" ? t.working : status.kind === "ok" || status.kind === "error" ? status.text : "";
+  return (
+    <p id={id} class={`status status-${status.kind}`} role={status.kind === "error" ? "alert" : "status"} aria-live="polite">
+      {text}
+    </p>
+  );
+}
+
+function useSessionToken(): string | undefined {
+  const [token, setToken] = useState(session.token());
+  useEffect(() => session.subscribe(() => setToken(session.token())), []);
+  return token;
+}
+
+function RegisterForm() {
+  const t = useText();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setStatus({ kind: "busy" });
+    try {
+      const { error } = await api.POST("/api/register", {
+        body: { username: valueOf(form, "username"), email: valueOf(form, "email"), password: valueOf(form, "password") },
+      });
+      setStatus(error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered });
+    } catch {
+      setStatus({ kind: "error", text: t.networkError });
+    }
+  };
+  return (
+    <form class="card" onSubmit={onSubmit} aria-labelledby="register-heading" aria-describedby="register-status">
+      <h2 id="register-heading">{t.registerHeading}</h2>
+      <label for="register-username">{t.usernameLabel}</label>
+      <input id="register-username" name="username" autocomplete="username" required minLength={3} maxLength={32} pattern="[A-Za-z0-9_.\-]+" />
+      <label for="register-email">{t.emailLabel}</label>
+      <input id="register-email" name="email" type="email" autocomplete="email" required maxLength={254} />
+      <label for="register-password">{t.passwordLabel}</label>
+      <input id="register-password" name="password" type="password" autocomplete="new-password" required minLength={6} maxLength={128} />
+      <button type="submit" disabled={status.kind === "busy"}>{t.registerButton}</button>
+      <StatusLine status={status} id="register-status" />
+    </form>
+  );
+}
+
+function LoginForm() {
+  const t = useText();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setStatus({ kind: "busy" });
+    try {
+      const { data, error } = await api.POST("/api/login", {
+        body: { username: valueOf(form, "username"), password: valueOf(form, "password") },
+      });
+      if (data) {
+        setStatus({ kind: "idle" });
+        session.set(data.access_token);
+      } else {
+        setStatus({ kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` });
+      }
+    } catch {
+      setStatus({ kind: "error", text: t.networkError });
+    }
+  };
+  return (
+    <form class="card" onSubmit={onSubmit} aria-labelledby="login-heading" aria-describedby="login-status">
+      <h2 id="login-heading">{t.loginHeading}</h2>
+      <label for="login-username">{t.usernameLabel}</label>
+      <input id="login-username" name="username" autocomplete="username" required maxLength={64} />
+      <label for="login-password">{t.passwordLabel}</label>
+      <input id="login-password" name="password" type="password" autocomplete="current-password" required maxLength={128} />
+      <button type="submit" disabled={status.kind === "busy"}>{t.loginButton}</button>
+      <StatusLine status={status} id="login-status" />
+    </form>
+  );
+}
+
+function UserInfo() {
+  const t = useText();
+  const [user, setUser] = useState<string>();
+  const [status, setStatus] = useState<Status>({ kind: "busy" });
+  useEffect(() => {
+    let live = true;
+    api
+      .GET("/api/user_info")
+      .then(({ data, error }) => {
+        if (!live) return;
+        if (data) {
+          setUser(data.user);
+          setStatus({ kind: "idle" });
+        } else {
+          // An expired or revoked token: back to the sign-in form.
+          setStatus({ kind: "error", text: errorText(error) ?? t.loginFailed });
+          session.set(undefined);
+        }
+      })
+      .catch(() => live && setStatus({ kind: "error", text: t.networkError }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <section class="card" aria-labelledby="user-heading">
+      <h2 id="user-heading">{t.userInfoHeading}</h2>
+      {user && (
+        <p>
+          {t.signedInAs} <strong data-testid="signed-in-user">{user}</strong>
+        </p>
+      )}
+      <StatusLine status={status} id="user-status" />
+      <button type="button" onClick={() => session.set(undefined)}>{t.logoutButton}</button>
+    </section>
+  );
+}
+
+export function AccountPage() {
+  const t = useText();
+  const token = useSessionToken();
+  return (
+    <>
+      <h1>{t.accountHeading}</h1>
+      {token ? (
+        <UserInfo key={token} />
+      ) : (
+        <div class="columns">
+          <LoginForm />
+          <RegisterForm />
+        </div>
+      )}
+    </>
+  );
+}
