@@ -1,7 +1,7 @@
 /**
  * Issue 15: the web app's Account page in a real browser on the running stack (loopback only): register,
  * approval by the operator CLI, sign-in with the keyboard, and the user's info from /api/user_info.
- * Screenshots at desktop and phone width go to test-output/web/.
+ * Screenshots at desktop and phone width go to test-output/web/ (or TEST_OUTPUT_DIR/web/).
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +27,9 @@ describe("web app: account", () => {
     // A deep link loaded directly: the Worker answers the app's shell, the router shows the page.
     const res = await page.goto(`${stack().workerUrl}/app/account`);
     expect(res?.status()).toBe(200);
+    const dir = testOutputDir("web");
+    await page.getByRole("form", { name: "Sign in" }).waitFor();
+    await page.screenshot({ path: path.join(dir, "account-forms-desktop.png"), fullPage: true });
 
     // getByLabel finds inputs only through their labels: an unlabelled input fails here.
     const register = page.getByRole("form", { name: "Create an account" });
@@ -54,7 +57,6 @@ describe("web app: account", () => {
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
     expect(stored).not.toMatch(/eyJ/);
 
-    const dir = testOutputDir("web");
     await page.screenshot({ path: path.join(dir, "account-desktop.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(dir, "account-phone.png"), fullPage: true });
