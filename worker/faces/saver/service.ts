@@ -1,10 +1,9 @@
 /** The saver's logic: resolve a TikTok URL, fetch it through the shared task, name the files. No HTTP. */
-import { getConfig } from "../../env";
+import { resolveTikTokPost, tiktokPostFetch } from "../../media/tiktok-post";
 import { AppError } from "../../lib/errors";
 import { fetchFailureToError, fetchMediaAndWait, sentence, type FailureWording } from "../../media/fetch-media";
 import { extensionOf, isPublicName } from "../../media/names";
 import { findNamedFile, nameFile, type NamedFile } from "../../media/store";
-import { resolveSource } from "../../sources/resolve";
 
 /** The saver's names (`<post id>.mp4`) live in their own namespace. */
 export const SAVER_NAMESPACE = "saver";
@@ -31,23 +30,8 @@ const SAVER_FAILURES: FailureWording = {
 };
 
 export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number | null): Promise<SavedFile[]> {
-  if (!rawUrl.trim()) throw new AppError(400, "URL is required", "url.missing");
-  const config = getConfig(env);
-  const resolved = await resolveSource(rawUrl, { allowed: ["tiktok"], fixtureOrigin: config.fixtureOrigin });
-  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
-  const { source } = resolved;
-
-  const outcome = await fetchMediaAndWait(
-    env,
-    {
-      service: "tiktok",
-      sourceId: source.id,
-      canonicalUrl: source.canonicalUrl,
-      fetchUrl: source.fetchUrl,
-      select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
-    },
-    { face: "saver", ownerUserId },
-  );
+  const source = await resolveTikTokPost(env, rawUrl);
+  const outcome = await fetchMediaAndWait(env, tiktokPostFetch(source), { face: "saver", ownerUserId });
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, SAVER_FAILURES);
 
   const outputs = [...outcome.result.outputs].filter((o) => o.kind !== "archive").sort((a, b) => a.index - b.index);

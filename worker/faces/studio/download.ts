@@ -4,11 +4,10 @@
  * request that did not start a fetch — the post was fetched before, or another request is fetching it right
  * now — answers `from_cache: true`. No HTTP here.
  */
-import { getConfig } from "../../env";
+import { resolveTikTokPost, tiktokPostFetch } from "../../media/tiktok-post";
 import { AppError } from "../../lib/errors";
 import { fetchFailureToError, fetchMediaAndWait } from "../../media/fetch-media";
 import type { FileRow } from "../../db/schema";
-import { resolveSource } from "../../sources/resolve";
 import { STUDIO_FETCH_FAILURES } from "./failures";
 import { nameStudioFile, type StudioCaller } from "./files";
 
@@ -28,22 +27,13 @@ export interface DownloadedVideo {
 }
 
 export async function downloadVideo(env: Env, rawUrl: string, caller: StudioCaller, opts: { priority?: number; timeoutMs?: number } = {}): Promise<DownloadedVideo> {
-  if (!rawUrl.trim()) throw new AppError(400, "URL is required", "url.missing");
-  const resolved = await resolveSource(rawUrl, { allowed: ["tiktok"], fixtureOrigin: getConfig(env).fixtureOrigin });
-  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
-  const { source } = resolved;
-  const outcome = await fetchMediaAndWait(
-    env,
-    {
-      service: "tiktok",
-      sourceId: source.id,
-      canonicalUrl: source.canonicalUrl,
-      fetchUrl: source.fetchUrl,
-      // seed 000's selection exactly: one cache entry per post for both faces.
-      select: { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" },
-    },
-    { face: "studio", ownerUserId: caller, priority: opts.priority, timeoutMs: opts.timeoutMs },
-  );
+  const source = await resolveTikTokPost(env, rawUrl);
+  const outcome = await fetchMediaAndWait(env, tiktokPostFetch(source), {
+    face: "studio",
+    ownerUserId: caller,
+    priority: opts.priority,
+    timeoutMs: opts.timeoutMs,
+  });
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, STUDIO_FETCH_FAILURES);
   const video = outcome.result.outputs.find((o) => o.kind === "video");
   if (!video) throw new AppError(400, "This TikTok post has no video (a photo post cannot be edited)", "source.no_video");

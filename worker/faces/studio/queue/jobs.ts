@@ -12,13 +12,12 @@
  * Jobs are per account: a caller sees, counts and reads only jobs added with the same identity
  * (anonymous and the shared STUDIO_API_TOKEN are one identity, null). No HTTP here.
  */
+import { resolveTikTokPost } from "../../../media/tiktok-post";
 import { and, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../../../db/client";
 import { studioQueueJobs, tasks, type StudioQueueJobRow, type TaskRow, type TaskStatus } from "../../../db/schema";
-import { getConfig } from "../../../env";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
-import { resolveSource } from "../../../sources/resolve";
 import type { StudioCaller } from "../files";
 import { submitProcess } from "../script/process-task";
 
@@ -96,9 +95,7 @@ export interface AddJobInput {
  */
 export async function addJob(env: Env, input: AddJobInput): Promise<QueueJob> {
   const url = input.url.trim();
-  if (!url) throw new AppError(400, "URL is required", "url.missing");
-  const resolved = await resolveSource(url, { allowed: ["tiktok"], fixtureOrigin: getConfig(env).fixtureOrigin });
-  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
+  await resolveTikTokPost(env, url);
 
   const db = getDb(env);
   const id = newId();

@@ -5,10 +5,8 @@
  * consumers) until its timeout. So when the post's fetch task is queued, this run claims it and runs it
  * here; when it is running elsewhere or finished, `downloadVideo` waits for it or answers from it.
  */
-import { getConfig } from "../../../env";
-import { AppError } from "../../../lib/errors";
-import { fetchFailureToError, MEDIA_FETCH_KIND, mediaFetchKey, type MediaFetchPayload } from "../../../media/fetch-media";
-import { resolveSource } from "../../../sources/resolve";
+import { resolveTikTokPost, tiktokPostFetch } from "../../../media/tiktok-post";
+import { fetchFailureToError, MEDIA_FETCH_KIND, mediaFetchKey } from "../../../media/fetch-media";
 import { runClaimedTask } from "../../../tasks/consumer";
 import { claimTask, getTask, submitTask } from "../../../tasks/engine";
 import { TaskError } from "../../../tasks/errors";
@@ -16,15 +14,8 @@ import { downloadVideo, type DownloadedVideo } from "../download";
 import { STUDIO_FETCH_FAILURES } from "../failures";
 import type { StudioCaller } from "../files";
 
-/** download.ts's selection exactly (seed 000's): any other would be another cache entry. */
-const STUDIO_SELECT: MediaFetchPayload["select"] = { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" };
-
 export async function downloadInTask(env: Env, url: string, caller: StudioCaller, priority: number): Promise<DownloadedVideo> {
-  if (!url.trim()) throw new AppError(400, "URL is required", "url.missing");
-  const resolved = await resolveSource(url, { allowed: ["tiktok"], fixtureOrigin: getConfig(env).fixtureOrigin });
-  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
-  const { source } = resolved;
-  const payload: MediaFetchPayload = { service: "tiktok", sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: STUDIO_SELECT };
+  const payload = tiktokPostFetch(await resolveTikTokPost(env, url));
   const submitted = await submitTask(env, { kind: MEDIA_FETCH_KIND, payload, idempotencyKey: mediaFetchKey(payload), priority, face: "studio", ownerUserId: caller });
   let fetchedHere = false;
   const claimed = await claimTask(env, submitted.task.id);

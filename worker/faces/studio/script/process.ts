@@ -4,10 +4,10 @@
  * while its video and edit are still stored; once either was collected the task is expired and runs again
  * (its download step then finds the cached fetch, or fetches anew).
  */
+import { resolveTikTokPost } from "../../../media/tiktok-post";
 import { getConfig } from "../../../env";
 import { AppError } from "../../../lib/errors";
 import { touchFilesForHandOut } from "../../../media/store";
-import { resolveSource } from "../../../sources/resolve";
 import { expireTask, waitForTask } from "../../../tasks/engine";
 import { STUDIO_FETCH_FAILURES } from "../failures";
 import { findStudioFile, parseStudioPath, type StudioCaller } from "../files";
@@ -38,16 +38,14 @@ async function filesStillStored(env: Env, result: ProcessResult, caller: StudioC
 }
 
 export async function processUrl(env: Env, req: { url: string; numFrames: number; caller: StudioCaller }): Promise<ProcessResult> {
-  if (!req.url.trim()) throw new AppError(400, "URL is required", "url.missing");
-  const resolved = await resolveSource(req.url, { allowed: ["tiktok"], fixtureOrigin: getConfig(env).fixtureOrigin });
-  if (!resolved.ok) throw new AppError(400, `Invalid TikTok URL: ${resolved.message}`, resolved.code);
+  const source = await resolveTikTokPost(env, req.url);
   const deadline = Date.now() + getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
   for (let round = 0; round < 2; round++) {
     const { task } = await submitProcess(env, {
-      url: resolved.source.canonicalUrl,
+      url: source.canonicalUrl,
       numFrames: req.numFrames,
       caller: req.caller,
-      idempotencyKey: `studio.process:${req.caller ?? "anon"}:${resolved.source.id}:${req.numFrames}`,
+      idempotencyKey: `studio.process:${req.caller ?? "anon"}:${source.id}:${req.numFrames}`,
     });
     const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()));
     if (timedOut) throw new AppError(504, "The processing is taking longer than expected; repeat the request to get the result", "timeout");
