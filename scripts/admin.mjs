@@ -48,16 +48,26 @@ function sqlInteger(value) {
   return String(value);
 }
 
+// Local D1 is a SQLite file that a running `wrangler dev` writes too, and workerd sets no busy timeout: a
+// statement that meets its write lock fails at once with SQLITE_BUSY, having done nothing, so it is safe to
+// run again. Any other failure is final.
+const BUSY_RETRIES = 20;
+const BUSY_PAUSE_MS = 250;
+
 function d1(sql) {
   const where = remote ? ["--remote"] : ["--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
-  const r = spawnSync("npx", ["wrangler", "d1", "execute", "DB", ...where, "--json", "--command", sql], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, CI: "1" },
-  });
-  if (r.status !== 0) throw new Error(`wrangler d1 execute failed:\n${r.stderr || r.stdout}`);
-  const out = JSON.parse(r.stdout);
-  return out[0]?.results ?? [];
+  for (let attempt = 0; ; attempt++) {
+    const r = spawnSync("npx", ["wrangler", "d1", "execute", "DB", ...where, "--json", "--command", sql], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, CI: "1" },
+    });
+    if (r.status === 0) return JSON.parse(r.stdout)[0]?.results ?? [];
+    // With --json wrangler reports the database's error on stdout; stderr holds npm's own warnings.
+    const output = `${r.stdout}\n${r.stderr}`;
+    if (!/SQLITE_BUSY/.test(output) || attempt >= BUSY_RETRIES) throw new Error(`wrangler d1 execute failed:\n${output.trim()}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_PAUSE_MS);
+  }
 }
 
 async function readPassword() {

@@ -5,9 +5,10 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/processes";
@@ -70,5 +71,26 @@ describe("operator command with quotes in names", () => {
     // Had the condition run as SQL it would have approved every pending account.
     expect(await query("SELECT username, status FROM users WHERE username = 'bystander'")).toEqual([{ username: "bystander", status: "pending" }]);
     expect(await adminCli(["pending"], {}, persistDir)).toContain("bystander");
+  }, 120_000);
+});
+
+describe("operator command beside a running Worker", () => {
+  it("should wait out another process's write lock on local D1 instead of failing", async () => {
+    // wrangler dev writes the same SQLite file and workerd sets no busy timeout, so without the command's
+    // retry an approval that meets the Worker's lock fails at once with SQLITE_BUSY.
+    await query("INSERT INTO users (username, email, password_hash, status, role, created_at) VALUES ('waiting', 'w@example.test', 'x', 'pending', 'user', 0)");
+    const dir = path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
+    const file = (await readdir(dir)).find((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
+    const holder = new DatabaseSync(path.join(dir, file!));
+    holder.exec("BEGIN EXCLUSIVE");
+    const release = setTimeout(() => holder.exec("COMMIT"), 3_000);
+    try {
+      expect(await adminCli(["approve", "waiting"], {}, persistDir)).toContain(`"status":"active"`);
+    } finally {
+      clearTimeout(release);
+      if (holder.isTransaction) holder.exec("COMMIT");
+      holder.close();
+    }
+    expect(await query("SELECT status FROM users WHERE username = 'waiting'")).toEqual([{ status: "active" }]);
   }, 120_000);
 });
