@@ -9,6 +9,7 @@ import { adminCli } from "./support/admin-cli";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
 import { testOutputDir } from "./support/test-output";
+import { seriousAxeViolations } from "./support/web-app";
 
 describe("web app: account", () => {
   let browser: TestBrowser;
@@ -30,6 +31,7 @@ describe("web app: account", () => {
     const dir = testOutputDir("web");
     await page.getByRole("form", { name: "Sign in" }).waitFor();
     await page.screenshot({ path: path.join(dir, "account-forms-desktop.png"), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     // getByLabel finds inputs only through their labels: an unlabelled input fails here.
     const register = page.getByRole("form", { name: "Create an account" });
@@ -58,6 +60,7 @@ describe("web app: account", () => {
     expect(stored).not.toMatch(/eyJ/);
 
     await page.screenshot({ path: path.join(dir, "account-desktop.png"), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(dir, "account-phone.png"), fullPage: true });
 

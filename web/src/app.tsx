@@ -2,8 +2,8 @@
 import { useState } from "preact/hooks";
 import { LocationProvider, Route, Router } from "preact-iso";
 import { DICTIONARIES, initialLanguage, isLanguage, LanguageContext, rememberLanguage, useText, type Language } from "./i18n";
-import { AccountPage } from "./pages/account";
 import { HomePage, NotFoundPage } from "./pages/home";
+import { PAGES } from "./pages";
 
 function LanguageSwitcher({ language, onChange }: { language: Language; onChange: (l: Language) => void }) {
   const t = useText();
@@ -29,7 +29,11 @@ function Shell({ language, setLanguage }: { language: Language; setLanguage: (l:
       <header>
         <nav aria-label={t.navMain}>
           <a href="/app/">{t.navHome}</a>
-          <a href="/app/account">{t.navAccount}</a>
+          {PAGES.map((page) => (
+            <a key={page.path} href={page.path}>
+              {t[page.label]}
+            </a>
+          ))}
           {/* A full page load: /docs is served by the Worker, not by this app. */}
           <a href="/docs" target="_self">{t.navApiDocs}</a>
         </nav>
@@ -38,7 +42,9 @@ function Shell({ language, setLanguage }: { language: Language; setLanguage: (l:
       <main id="main" tabIndex={-1}>
         <Router>
           <Route path="/app/" component={HomePage} />
-          <Route path="/app/account" component={AccountPage} />
+          {PAGES.map((page) => (
+            <Route key={page.path} path={page.path} component={page.component} />
+          ))}
           <Route default component={NotFoundPage} />
         </Router>
       </main>

@@ -2,6 +2,8 @@
  * The signed-in user's access token, in memory only: never in localStorage, a cookie or a URL, so a reload
  * signs the user out and a script injected later finds nothing stored. Components subscribe to changes.
  */
+import { useEffect, useState } from "preact/hooks";
+
 let accessToken: string | undefined;
 const listeners = new Set<() => void>();
 
@@ -16,3 +18,10 @@ export const session = {
     return () => listeners.delete(listener);
   },
 };
+
+/** The current token, re-rendering the component when the user signs in or out. */
+export function useSessionToken(): string | undefined {
+  const [token, setToken] = useState(session.token());
+  useEffect(() => session.subscribe(() => setToken(session.token())), []);
+  return token;
+}

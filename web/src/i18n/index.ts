@@ -1,6 +1,7 @@
 /**
- * The interface language: one dictionary module per language, chosen by the switcher (remembered in
- * localStorage, which holds nothing else) or else by the browser's preferred languages.
+ * The interface language, chosen by the switcher (remembered in localStorage, which holds nothing else) or
+ * else by the browser's preferred languages. The shell's text is one dictionary module per language; each
+ * page keeps its own text beside it (`defineText` in pages/<page>/text.ts), so a page's words live with it.
  */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
@@ -40,4 +41,14 @@ export const LanguageContext = createContext<{ language: Language; setLanguage: 
 /** The current language's dictionary. */
 export function useText(): Dictionary {
   return DICTIONARIES[useContext(LanguageContext).language];
+}
+
+/** A page's text in every language: Kazakh and Russian must fill exactly the keys English has. */
+export function defineText<T extends Record<string, string>>(texts: { en: T } & { [L in Exclude<Language, "en">]: { readonly [K in keyof T]: string } }): Record<Language, { readonly [K in keyof T]: string }> {
+  return texts;
+}
+
+/** The current language's entry of a page's `defineText` table. */
+export function usePageText<T>(texts: Record<Language, T>): T {
+  return texts[useContext(LanguageContext).language];
 }

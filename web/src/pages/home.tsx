@@ -1,3 +1,4 @@
+import { PAGES } from "../pages";
 import { useText } from "../i18n";
 
 export function HomePage() {
@@ -6,9 +7,13 @@ export function HomePage() {
     <>
       <h1>{t.homeHeading}</h1>
       <p>{t.homeIntro}</p>
-      <p>
-        <a href="/app/account">{t.navAccount}</a>
-      </p>
+      <ul class="page-links">
+        {PAGES.map((page) => (
+          <li key={page.path}>
+            <a href={page.path}>{t[page.label]}</a>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -4,33 +4,17 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
-import { api, errorText } from "../api/client";
-import { session } from "../api/session";
-import { useText } from "../i18n";
-
-type Status = { kind: "idle" } | { kind: "busy" } | { kind: "ok"; text: string } | { kind: "error"; text: string };
+import { api, errorText } from "../../api/client";
+import { session, useSessionToken } from "../../api/session";
+import { StatusLine, type Status } from "../../components/status-line";
+import { usePageText, useText } from "../../i18n";
+import { TEXT } from "./text";
 
 const valueOf = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
 
-/** A message region that screen readers announce when its text changes; its height never jumps to zero. */
-function StatusLine({ status, id }: { status: Status; id: string }) {
-  const t = useText();
-  const text = status.kind === "busy" ? t.working : status.kind === "ok" || status.kind === "error" ? status.text : "";
-  return (
-    <p id={id} class={`status status-${status.kind}`} role={status.kind === "error" ? "alert" : "status"} aria-live="polite">
-      {text}
-    </p>
-  );
-}
-
-function useSessionToken(): string | undefined {
-  const [token, setToken] = useState(session.token());
-  useEffect(() => session.subscribe(() => setToken(session.token())), []);
-  return token;
-}
-
 function RegisterForm() {
-  const t = useText();
+  const t = usePageText(TEXT);
+  const common = useText();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -42,7 +26,7 @@ function RegisterForm() {
       });
       setStatus(error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered });
     } catch {
-      setStatus({ kind: "error", text: t.networkError });
+      setStatus({ kind: "error", text: common.networkError });
     }
   };
   return (
@@ -61,7 +45,8 @@ function RegisterForm() {
 }
 
 function LoginForm() {
-  const t = useText();
+  const t = usePageText(TEXT);
+  const common = useText();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -78,7 +63,7 @@ function LoginForm() {
         setStatus({ kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` });
       }
     } catch {
-      setStatus({ kind: "error", text: t.networkError });
+      setStatus({ kind: "error", text: common.networkError });
     }
   };
   return (
@@ -95,7 +80,8 @@ function LoginForm() {
 }
 
 function UserInfo() {
-  const t = useText();
+  const t = usePageText(TEXT);
+  const common = useText();
   const [user, setUser] = useState<string>();
   const [status, setStatus] = useState<Status>({ kind: "busy" });
   useEffect(() => {
@@ -113,7 +99,7 @@ function UserInfo() {
           session.set(undefined);
         }
       })
-      .catch(() => live && setStatus({ kind: "error", text: t.networkError }));
+      .catch(() => live && setStatus({ kind: "error", text: common.networkError }));
     return () => {
       live = false;
     };
@@ -133,7 +119,7 @@ function UserInfo() {
 }
 
 export function AccountPage() {
-  const t = useText();
+  const t = usePageText(TEXT);
   const token = useSessionToken();
   return (
     <>

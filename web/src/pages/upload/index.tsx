@@ -1,0 +1,7 @@
+/** Placeholder until the page is built: its heading only. */
+import { useText } from "../../i18n";
+
+export function UploadPage() {
+  const t = useText();
+  return <h1>{t.navUpload}</h1>;
+}
