@@ -12,5 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     // Source maps stay out of the deployed assets; the size printed at build is what browsers load.
     sourcemap: false,
+    // Read by scripts/build-web.mjs to size each page's initial JavaScript, then removed.
+    manifest: true,
   },
 });
