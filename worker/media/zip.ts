@@ -6,8 +6,14 @@
 import { downloadZip, predictLength } from "client-zip";
 import type { FileRow } from "../db/schema";
 
-/** Objects opened ahead of the one being written. */
-const ZIP_LOOKAHEAD = 4;
+/**
+ * Read-ahead: each stored file costs a round trip before its first byte, which for archives of many small
+ * videos costs more than their bytes. Up to READ_AHEAD_FILES files after the one being written are read
+ * whole and concurrently, as long as the bytes held stay within READ_AHEAD_BYTES; a file larger than that
+ * budget is opened when it is next and streamed. Memory stays flat: the budget, plus one stream's chunks.
+ */
+export const READ_AHEAD_FILES = 16;
+export const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
 export interface ZipFileEntry {
   /** Path inside the archive (`/`-separated). */
@@ -30,21 +36,7 @@ export function zipResponse(bucket: R2Bucket, files: readonly ZipFileEntry[], ex
   ]);
   async function* inputs() {
     for (const e of extras) yield { name: e.name, input: e.bytes, lastModified: e.lastModified, size: e.bytes.byteLength };
-    // Each open is a round trip to R2: the next few are requested while the current one streams, so small
-    // files do not each wait for their own. Only their heads are held (bodies stream when read).
-    const opened: Promise<R2ObjectBody | null>[] = [];
-    const openNext = () => {
-      const next = files[opened.length];
-      if (next) opened.push(bucket.get(next.file.r2Key));
-    };
-    for (let i = 0; i < ZIP_LOOKAHEAD; i++) openNext();
-    for (const [i, f] of files.entries()) {
-      const object = await opened[i]!;
-      openNext();
-      // The archive's length was promised: a file that vanished meanwhile cannot be left out silently.
-      if (!object || object.size !== f.file.size) throw new Error(`stored file ${f.file.r2Key} is missing or changed`);
-      yield { name: f.name, input: object.body, lastModified: f.file.createdAt, size: f.file.size };
-    }
+    yield* readAhead(bucket, files);
   }
   const zipped = downloadZip(inputs(), { length });
   const headers = new Headers(zipped.headers);
@@ -52,4 +44,40 @@ export function zipResponse(bucket: R2Bucket, files: readonly ZipFileEntry[], ex
   headers.set("Content-Disposition", `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`);
   headers.set("Content-Length", String(length));
   return new Response(zipped.body, { status: 200, headers });
+}
+
+type Fetched = { size: number; body: ReadableStream | Uint8Array } | null;
+
+/** The files in order, as zip inputs, with the read-ahead described at READ_AHEAD_FILES. */
+async function* readAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
+  const pending: Promise<Fetched>[] = [];
+  let started = 0;
+  let heldBytes = 0;
+  const isSmall = (f: ZipFileEntry) => f.file.size <= READ_AHEAD_BYTES;
+  const start = (f: ZipFileEntry): Promise<Fetched> =>
+    isSmall(f)
+      ? bucket.get(f.file.r2Key).then(async (object) => (object ? { size: object.size, body: new Uint8Array(await object.arrayBuffer()) } : null))
+      : bucket.get(f.file.r2Key).then((object) => (object ? { size: object.size, body: object.body } : null));
+  const fill = (current: number) => {
+    while (started < files.length && started - current <= READ_AHEAD_FILES) {
+      const next = files[started]!;
+      // A large file starts only when it is the one being written; small ones while the budget allows.
+      if (started !== current && (!isSmall(next) || heldBytes + next.file.size > READ_AHEAD_BYTES)) break;
+      if (isSmall(next)) heldBytes += next.file.size;
+      pending.push(start(next));
+      // Started reads run on even when their promise is not awaited yet; a rejection is seen when it is.
+      pending.at(-1)!.catch(() => undefined);
+      started++;
+    }
+  };
+  for (const [i, f] of files.entries()) {
+    fill(i);
+    const object = await pending[i]!;
+    // The archive's length was promised: a file that vanished meanwhile cannot be left out silently.
+    if (!object || object.size !== f.file.size) throw new Error(`stored file ${f.file.r2Key} is missing or changed`);
+    yield { name: f.name, input: object.body, lastModified: f.file.createdAt, size: f.file.size };
+    // client-zip asks for the next input once this one is written: its bytes are no longer held here.
+    if (isSmall(f)) heldBytes -= f.file.size;
+    delete pending[i];
+  }
 }

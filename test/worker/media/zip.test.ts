@@ -1,0 +1,102 @@
+/**
+ * The streamed ZIP of stored files (worker/media/zip.ts): every file arrives whole, in order, and the
+ * read-ahead really overlaps reads of small files while keeping the bytes it holds within its budget. The
+ * bucket is miniflare's R2; the wrapper around it only observes when reads start and finish.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { READ_AHEAD_BYTES, READ_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
+import { zipEntries } from "../../support/zip-entries";
+import { patternBytes } from "../support/files";
+
+/** R2 as it is, recording how many reads were open at once and the bytes fetched but not yet consumed. */
+function observedBucket(bucket: R2Bucket) {
+  const seen = { open: 0, maxOpen: 0, gets: 0 };
+  const observed = new Proxy(bucket, {
+    get(target, prop) {
+      if (prop !== "get") return Reflect.get(target, prop, target);
+      return async (key: string) => {
+        seen.gets++;
+        seen.open++;
+        seen.maxOpen = Math.max(seen.maxOpen, seen.open);
+        const object = await target.get(key);
+        if (!object) {
+          seen.open--;
+          return object;
+        }
+        // A read ends when its body has been read: arrayBuffer() or the stream's end.
+        const arrayBuffer = object.arrayBuffer.bind(object);
+        // Only what the zip reads (size, arrayBuffer, body); R2's own object has read-only fields.
+        return {
+          size: object.size,
+          arrayBuffer: async () => {
+            try {
+              return await arrayBuffer();
+            } finally {
+              seen.open--;
+            }
+          },
+          get body() {
+            return object.body.pipeThrough(new TransformStream({ flush: () => void seen.open-- }));
+          },
+        } as unknown as R2ObjectBody;
+      };
+    },
+  });
+  return { bucket: observed, seen };
+}
+
+async function storeFiles(prefix: string, sizes: number[]): Promise<{ entries: ZipFileEntry[]; contents: Map<string, Uint8Array> }> {
+  const entries: ZipFileEntry[] = [];
+  const contents = new Map<string, Uint8Array>();
+  for (const [i, size] of sizes.entries()) {
+    const bytes = patternBytes(size, i + 1);
+    const r2Key = `${prefix}/${i}.bin`;
+    await env.MEDIA.put(r2Key, bytes);
+    const name = `videos/${String(i).padStart(3, "0")}.mp4`;
+    entries.push({ name, file: { r2Key, size, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) } });
+    contents.set(name, bytes);
+  }
+  return { entries, contents };
+}
+
+const extras = [{ name: "metadata.json", bytes: new TextEncoder().encode('{"ok":true}'), lastModified: new Date() }];
+
+describe("zipResponse", () => {
+  it("should hold every file whole and in order, reading the small ones ahead concurrently", async () => {
+    const { entries, contents } = await storeFiles("zip-small", Array.from({ length: 40 }, (_, i) => 20_000 + i * 997));
+    const { bucket, seen } = observedBucket(env.MEDIA);
+    const res = zipResponse(bucket, entries, extras, "small.zip");
+    const zip = new Uint8Array(await res.arrayBuffer());
+
+    expect(Number(res.headers.get("Content-Length"))).toBe(zip.byteLength);
+    const read = zipEntries(zip);
+    expect([...read.keys()]).toEqual(["metadata.json", ...contents.keys()]);
+    for (const [name, bytes] of contents) expect(read.get(name)).toEqual(bytes);
+    expect(seen.gets).toBe(40);
+    // Reads overlap, but never more than the files after the one being written plus that one.
+    expect(seen.maxOpen).toBeGreaterThan(1);
+    expect(seen.maxOpen).toBeLessThanOrEqual(READ_AHEAD_FILES + 1);
+  });
+
+  it("should keep the bytes read ahead within the budget and stream a file larger than it", async () => {
+    const big = READ_AHEAD_BYTES + 65_536;
+    const quarter = Math.floor(READ_AHEAD_BYTES / 4) + 1;
+    // Five quarter-budget files cannot all be held at once; the big one is never read ahead.
+    const { entries, contents } = await storeFiles("zip-budget", [quarter, quarter, quarter, quarter, quarter, big, 1000]);
+    const { bucket, seen } = observedBucket(env.MEDIA);
+    const zip = new Uint8Array(await zipResponse(bucket, entries, [], "budget.zip").arrayBuffer());
+
+    const read = zipEntries(zip);
+    for (const [name, bytes] of contents) expect(read.get(name)).toEqual(bytes);
+    // At most four quarter-budget files fit the budget at once: with more, the budget is not kept.
+    expect(seen.maxOpen).toBeLessThanOrEqual(4);
+  });
+
+  it("should fail the archive rather than leave out a file that vanished after its length was promised", async () => {
+    const { entries } = await storeFiles("zip-missing", [5000, 6000, 7000]);
+    await env.MEDIA.delete(entries[1]!.file.r2Key);
+    const res = zipResponse(env.MEDIA, entries, [], "missing.zip");
+    await expect(res.arrayBuffer()).rejects.toThrow();
+  });
+});
