@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
+import { screenshotBoth } from "./support/web-app";
 
 describe("documentation pages offline", () => {
   let browser: TestBrowser;
@@ -32,6 +33,7 @@ describe("documentation pages offline", () => {
             throw new Error(`${pathname} did not render ${apiPath}: ${String(err)}\naborted: ${browser.aborted.slice(abortedFrom).join(", ")}\npage errors: ${errors.join("; ")}`);
           });
       }
+      await screenshotBoth(page, pathname.slice(1));
       return browser.aborted.slice(abortedFrom);
     } finally {
       await page.close();

@@ -1,0 +1,88 @@
+/**
+ * Issue 15: the web app's shell in a real browser — the home page lists every page and each opens from the
+ * navigation bar without a reload; the skip link moves keyboard focus to the content; the language switcher
+ * changes the whole shell and the document's language; an unknown app path says so. axe-core finds no
+ * serious or critical violation; screenshots at desktop and phone width.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "./support/browser";
+import { openApp, screenshotBoth, seriousAxeViolations } from "./support/web-app";
+
+const NAV = [
+  ["/app/save", "Save & convert"],
+  ["/app/watch", "Watch"],
+  ["/app/upload", "Upload"],
+  ["/app/archive", "Archive"],
+  ["/app/studio", "Studio"],
+  ["/app/account", "Account"],
+] as const;
+
+describe("web app: shell", () => {
+  let browser: TestBrowser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("links every page from home and opens each from the navigation bar without reloading", async () => {
+    const page = await browser.newPage();
+    await openApp(page, "/app/");
+    await page.getByRole("heading", { level: 1, name: "Media platform" }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshotBoth(page, "home");
+
+    const links = page.locator("main ul.page-links a");
+    expect(await links.evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]))).toEqual(NAV.map(([href, label]) => [href, label]));
+
+    // A value set on window survives client-side navigation and is lost by a reload.
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+    for (const [href, label] of NAV) {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+      await page.waitForURL((url) => url.pathname === href);
+      await page.locator("main h1").first().waitFor();
+      expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+    }
+    expect(browser.aborted).toEqual([]);
+    await page.close();
+  });
+
+  it("moves focus to the content with the skip link, the first stop of the keyboard", async () => {
+    const page = await browser.newPage();
+    await openApp(page, "/app/");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await page.close();
+  });
+
+  it("switches the shell's language and the document's lang to Kazakh and Russian", async () => {
+    const page = await browser.newPage();
+    await openApp(page, "/app/");
+    for (const [code, heading, nav] of [
+      ["kk", "Медиа платформа", "Мұрағат"],
+      ["ru", "Медиаплатформа", "Архив"],
+    ] as const) {
+      await page.locator("header select").selectOption(code);
+      await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(code);
+      await page.locator(`header nav a[href="/app/archive"]`, { hasText: nav }).waitFor();
+      await screenshotBoth(page, `home-${code}`);
+    }
+    // The choice is remembered (localStorage, shared by this context's pages): back to English for the rest.
+    await page.locator("header select").selectOption("en");
+    await page.getByRole("heading", { level: 1, name: "Media platform" }).waitFor();
+    await page.close();
+  });
+
+  it("says an unknown app path is not a page", async () => {
+    const page = await browser.newPage();
+    await openApp(page, "/app/no-such-page");
+    await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshotBoth(page, "not-found");
+    await page.close();
+  });
+});
