@@ -1,12 +1,12 @@
 /**
  * Issue 15: the web app's shell in a real browser — the home page lists every page and each opens from the
- * navigation bar without a reload; the skip link moves keyboard focus to the content; the language switcher
+ * navigation bar without a reload and without sideways scrolling at phone width; the skip link moves keyboard focus to the content; the language switcher
  * changes the whole shell and the document's language; an unknown app path says so. axe-core finds no
  * serious or critical violation; screenshots at desktop and phone width.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
-import { openApp, screenshotBoth, seriousAxeViolations } from "./support/web-app";
+import { openApp, PHONE, screenshotBoth, seriousAxeViolations } from "./support/web-app";
 
 const NAV = [
   ["/app/save", "Save & convert"],
@@ -38,11 +38,14 @@ describe("web app: shell", () => {
 
     // A value set on window survives client-side navigation and is lost by a reload.
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+    // At phone width, too: no page may need sideways scrolling.
+    await page.setViewportSize(PHONE);
     for (const [href, label] of NAV) {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
       await page.waitForURL((url) => url.pathname === href);
       await page.locator("main h1").first().waitFor();
       expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), href).toBeLessThanOrEqual(PHONE.width);
     }
     expect(browser.aborted).toEqual([]);
     await page.close();
