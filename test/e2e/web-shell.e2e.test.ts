@@ -45,6 +45,7 @@ describe("web app: shell", () => {
       await page.waitForURL((url) => url.pathname === href);
       await page.locator("main h1").first().waitFor();
       expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+      expect(await page.locator(`header nav a[aria-current="page"]`).evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual([href]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), href).toBeLessThanOrEqual(PHONE.width);
     }
     expect(browser.aborted).toEqual([]);

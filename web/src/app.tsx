@@ -1,6 +1,6 @@
 /** The shell: skip link, navigation, language switcher, and the routed page under /app/. */
 import { useState } from "preact/hooks";
-import { LocationProvider, Route, Router } from "preact-iso";
+import { LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { DICTIONARIES, initialLanguage, isLanguage, LanguageContext, rememberLanguage, useText, type Language } from "./i18n";
 import { HomePage, NotFoundPage } from "./pages/home";
 import { PAGES } from "./pages";
@@ -23,14 +23,19 @@ function LanguageSwitcher({ language, onChange }: { language: Language; onChange
 
 function Shell({ language, setLanguage }: { language: Language; setLanguage: (l: Language) => void }) {
   const t = useText();
+  const { path } = useLocation();
+  // Screen readers announce the current page's link as such; the style marks it for everyone else.
+  const current = (href: string) => (path === href ? "page" : undefined);
   return (
     <>
       <a class="skip" href="#main">{t.skipToContent}</a>
       <header>
         <nav aria-label={t.navMain}>
-          <a href="/app/">{t.navHome}</a>
+          <a href="/app/" aria-current={current("/app/")}>
+            {t.navHome}
+          </a>
           {PAGES.map((page) => (
-            <a key={page.path} href={page.path}>
+            <a key={page.path} href={page.path} aria-current={current(page.path)}>
               {t[page.label]}
             </a>
           ))}
