@@ -9,8 +9,9 @@
  *
  * RSS is the sum over the workerd processes below `wrangler dev`, sampled every 10 ms; growth is over its
  * level just before each request. Local R2 is miniflare's simulator inside workerd, so both downloads also
- * pay for the simulator's reads. The fixture clips are small (about 110 kB each), so the whole archive is
- * about 11 MB: a growth well under its size says the archive is not buffered, not how it behaves at GBs.
+ * pay for the simulator's reads, and it charges every object opened a fixed cost. Two profiles: the small
+ * fixture clips (about 110 kB each, an 11 MB archive), where that per-object cost is most of the time, and
+ * TikTok-sized videos (archive.heavy, about 6 MB each, a 600 MB archive), where the bytes are.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import os from "node:os";
@@ -20,7 +21,8 @@ import { rssBytes, workerdPids } from "../../test/e2e/support/worker-entry.ts";
 import { archiveProfile, bundleWorker, call, fmtSummary, startArchiveStack, startFixtures, summary, type ArchiveStack } from "./stack.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const USER = "archive.bulk";
+/** Small fixture clips (about 110 kB), where each stored file's open dominates, then TikTok-sized ones (about 6 MB). */
+const USERS = (process.env.BENCH_ZIP_USERS ?? "archive.bulk,archive.heavy").split(",");
 const COUNT = 100;
 const MB = 1_000_000;
 
@@ -61,71 +63,75 @@ async function download(stack: ArchiveStack, send: () => Promise<Response>): Pro
   }
 }
 
+/** Archives COUNT videos of `user`, then measures archive.zip beside one object of the same size. */
+async function measure(stack: ArchiveStack, user: string, rounds: number) {
+  const job = await archiveProfile(stack, user, COUNT);
+  if (job.final.job.successful_downloads !== COUNT) throw new Error(`the job ended ${JSON.stringify(job.final.job)}`);
+  console.log(`\n${user}: archived ${COUNT} videos in ${job.seconds.toFixed(1)} s (job ${job.jobId})`);
+
+  const zip = () => download(stack, () => call(stack, `/api/v1/jobs/${job.jobId}/archive.zip`));
+  const first = await zip();
+  if (first.status !== 200) throw new Error(`archive.zip answered ${first.status}`);
+  const size = first.bytes;
+  console.log(`archive.zip: ${(size / MB).toFixed(2)} MB (${COUNT} videos of ${(size / COUNT / MB).toFixed(2)} MB + metadata.json); first request ${first.seconds.toFixed(2)} s, RSS growth ${(first.peak / MB).toFixed(1)} MB (not counted)`);
+
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  const prefix = `bench/one-file-${user}`;
+  const put = await fetch(blobUrl(stack, { p: prefix, m: "PUT", e: expires, s: size }, "archive.bin"), {
+    method: "PUT",
+    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) },
+    body: randomBytes(size),
+  });
+  if (put.status !== 201) throw new Error(`blob PUT answered ${put.status}: ${await put.text()}`);
+  const one = () => download(stack, () => fetch(blobUrl(stack, { p: prefix, m: "GET", e: expires, n: "archive.bin" }, "archive.bin")));
+  const warm = await one();
+  if (warm.status !== 200 || warm.bytes !== size) throw new Error(`blob GET answered ${warm.status} with ${warm.bytes} bytes`);
+
+  const detail = (await (await call(stack, `/api/v1/jobs/${job.jobId}`)).json()) as { drive_links: { video_link: string }[] };
+  const links = detail.drive_links.map((l) => l.video_link);
+  if (links.length !== COUNT) throw new Error(`the job has ${links.length} links`);
+  const oneByOne = async () => {
+    const start = performance.now();
+    let bytes = 0;
+    for (const link of links) bytes += (await (await fetch(link)).arrayBuffer()).byteLength;
+    return { seconds: (performance.now() - start) / 1000, bytes };
+  };
+
+  const zips: Download[] = [];
+  const singles: Download[] = [];
+  const sequences: { seconds: number; bytes: number }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? ([zip, one] as const) : ([one, zip] as const);
+    for (const fn of order) {
+      const d = await fn();
+      if (d.status !== 200 || d.bytes !== size) throw new Error(`round ${round}: ${d.status}, ${d.bytes} bytes of ${size}`);
+      (fn === zip ? zips : singles).push(d);
+    }
+    sequences.push(await oneByOne());
+    const [z, s, q] = [zips.at(-1)!, singles.at(-1)!, sequences.at(-1)!];
+    console.log(
+      `round ${round}: archive.zip ${(size / MB / z.seconds).toFixed(1)} MB/s (${z.seconds.toFixed(2)} s, RSS +${(z.peak / MB).toFixed(1)} MB)   ` +
+        `one object ${(size / MB / s.seconds).toFixed(1)} MB/s (${s.seconds.toFixed(2)} s, RSS +${(s.peak / MB).toFixed(1)} MB)   ` +
+        `100 links in turn ${(q.bytes / MB / q.seconds).toFixed(1)} MB/s (${q.seconds.toFixed(2)} s)`,
+    );
+  }
+  const rate = (ds: Download[]) => ds.map((d) => size / MB / d.seconds);
+  console.log(`archive.zip peak RSS growth: ${fmtSummary(zips.map((d) => d.peak / MB), "MB")}   (goal < 64 MB)`);
+  console.log(`one object peak RSS growth:  ${fmtSummary(singles.map((d) => d.peak / MB), "MB")}`);
+  console.log(`archive.zip throughput:      ${fmtSummary(rate(zips), "MB/s")}`);
+  console.log(`one object throughput:       ${fmtSummary(rate(singles), "MB/s")}`);
+  console.log(`100 links in turn:           ${fmtSummary(sequences.map((q) => q.bytes / MB / q.seconds), "MB/s")}`);
+  console.log(`zip / one object (medians):  ${(summary(rate(zips)).median / summary(rate(singles)).median).toFixed(2)}×   (goal ≥ 0.8×)`);
+  console.log(`archive.zip time per stored file (median): ${((summary(zips.map((d) => d.seconds)).median / COUNT) * 1000).toFixed(1)} ms`);
+}
+
 async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), "bench-zip-"));
   const fixtures = await startFixtures();
   console.log(`${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   const stack = await startArchiveStack(await bundleWorker(work), fixtures);
   try {
-    const job = await archiveProfile(stack, USER, COUNT);
-    if (job.final.job.successful_downloads !== COUNT) throw new Error(`the job ended ${JSON.stringify(job.final.job)}`);
-    console.log(`archived ${COUNT} videos in ${job.seconds.toFixed(1)} s (job ${job.jobId})`);
-
-    const zip = () => download(stack, () => call(stack, `/api/v1/jobs/${job.jobId}/archive.zip`));
-    const first = await zip();
-    if (first.status !== 200) throw new Error(`archive.zip answered ${first.status}`);
-    const size = first.bytes;
-    console.log(`archive.zip: ${(size / MB).toFixed(2)} MB (${COUNT} videos + metadata.json); first request ${first.seconds.toFixed(2)} s, RSS growth ${(first.peak / MB).toFixed(1)} MB (not counted)`);
-
-    const expires = Math.floor(Date.now() / 1000) + 3600;
-    const prefix = "bench/one-file";
-    const put = await fetch(blobUrl(stack, { p: prefix, m: "PUT", e: expires, s: size }, "archive.bin"), {
-      method: "PUT",
-      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) },
-      body: randomBytes(size),
-    });
-    if (put.status !== 201) throw new Error(`blob PUT answered ${put.status}: ${await put.text()}`);
-    const one = () => download(stack, () => fetch(blobUrl(stack, { p: prefix, m: "GET", e: expires, n: "archive.bin" }, "archive.bin")));
-    const warm = await one();
-    if (warm.status !== 200 || warm.bytes !== size) throw new Error(`blob GET answered ${warm.status} with ${warm.bytes} bytes`);
-
-    const detail = (await (await call(stack, `/api/v1/jobs/${job.jobId}`)).json()) as { drive_links: { video_link: string }[] };
-    const links = detail.drive_links.map((l) => l.video_link);
-    if (links.length !== COUNT) throw new Error(`the job has ${links.length} links`);
-    const oneByOne = async () => {
-      const start = performance.now();
-      let bytes = 0;
-      for (const link of links) bytes += (await (await fetch(link)).arrayBuffer()).byteLength;
-      return { seconds: (performance.now() - start) / 1000, bytes };
-    };
-
-    const zips: Download[] = [];
-    const singles: Download[] = [];
-    const sequences: { seconds: number; bytes: number }[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const order = round % 2 === 1 ? ([zip, one] as const) : ([one, zip] as const);
-      for (const fn of order) {
-        const d = await fn();
-        if (d.status !== 200 || d.bytes !== size) throw new Error(`round ${round}: ${d.status}, ${d.bytes} bytes of ${size}`);
-        (fn === zip ? zips : singles).push(d);
-      }
-      sequences.push(await oneByOne());
-      const [z, s, q] = [zips.at(-1)!, singles.at(-1)!, sequences.at(-1)!];
-      console.log(
-        `round ${round}: archive.zip ${(size / MB / z.seconds).toFixed(1)} MB/s (${z.seconds.toFixed(2)} s, RSS +${(z.peak / MB).toFixed(1)} MB)   ` +
-          `one object ${(size / MB / s.seconds).toFixed(1)} MB/s (${s.seconds.toFixed(2)} s, RSS +${(s.peak / MB).toFixed(1)} MB)   ` +
-          `100 links in turn ${(q.bytes / MB / q.seconds).toFixed(1)} MB/s (${q.seconds.toFixed(2)} s)`,
-      );
-    }
-    const rate = (ds: Download[]) => ds.map((d) => size / MB / d.seconds);
-    console.log("");
-    console.log(`archive.zip peak RSS growth: ${fmtSummary(zips.map((d) => d.peak / MB), "MB")}   (goal < 64 MB)`);
-    console.log(`one object peak RSS growth:  ${fmtSummary(singles.map((d) => d.peak / MB), "MB")}`);
-    console.log(`archive.zip throughput:      ${fmtSummary(rate(zips), "MB/s")}`);
-    console.log(`one object throughput:       ${fmtSummary(rate(singles), "MB/s")}`);
-    console.log(`100 links in turn:           ${fmtSummary(sequences.map((q) => q.bytes / MB / q.seconds), "MB/s")}`);
-    console.log(`zip / one object (medians):  ${(summary(rate(zips)).median / summary(rate(singles)).median).toFixed(2)}×   (goal ≥ 0.8×)`);
-    console.log(`archive.zip time per stored file (median): ${((summary(zips.map((d) => d.seconds)).median / COUNT) * 1000).toFixed(1)} ms`);
+    for (const user of USERS) await measure(stack, user, ROUNDS);
   } finally {
     await stack.stop();
     await fixtures.close();

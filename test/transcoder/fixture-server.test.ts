@@ -197,7 +197,8 @@ describe("fixture server: TikTok catalogue", () => {
 
   it("should serve catalogue media as real portrait H.264 + AAC clips", async () => {
     for (const clip of Object.keys(CATALOGUE_CLIPS) as Array<keyof typeof CATALOGUE_CLIPS>) {
-      const video = userVideos("archive.bulk")!.find((v) => v.clip === clip)!;
+      // The TikTok-sized clip is archive.heavy's alone; the small ones are drawn by every other profile.
+      const video = [...userVideos("archive.bulk")!, ...userVideos("archive.heavy")!].find((v) => v.clip === clip)!;
       const { stdout } = await execFileAsync("ffprobe", [
         "-v", "error", "-show_entries", "stream=codec_name,width,height:format=duration,size", "-of", "json", `${fixture.origin}/tiktok/media/${video.id}.mp4`,
       ]);

@@ -8,12 +8,15 @@ import type { FileRow } from "../db/schema";
 
 /**
  * Read-ahead: each stored file costs a round trip before its first byte, which for archives of many small
- * videos costs more than their bytes. Up to READ_AHEAD_FILES files after the one being written are read
- * whole and concurrently, as long as the bytes held stay within READ_AHEAD_BYTES; a file larger than that
- * budget is opened when it is next and streamed. Memory stays flat: the budget, plus one stream's chunks.
+ * videos costs more than their bytes. Files up to READ_AHEAD_FILE_BYTES are read whole and concurrently,
+ * up to READ_AHEAD_FILES after the one being written and READ_AHEAD_BYTES held in all. A larger file is
+ * opened one file early (its first byte is on the way while the previous one is written) and streams.
+ * Whole reads stay small because V8 frees large buffers late: reading multi-MB videos whole grew the
+ * isolate by tens of MB where streaming them keeps it flat.
  */
 export const READ_AHEAD_FILES = 16;
 export const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+export const READ_AHEAD_FILE_BYTES = 1024 * 1024;
 
 export interface ZipFileEntry {
   /** Path inside the archive (`/`-separated). */
@@ -53,7 +56,7 @@ async function* readAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
   const pending: Promise<Fetched>[] = [];
   let started = 0;
   let heldBytes = 0;
-  const isSmall = (f: ZipFileEntry) => f.file.size <= READ_AHEAD_BYTES;
+  const isSmall = (f: ZipFileEntry) => f.file.size <= READ_AHEAD_FILE_BYTES;
   const start = (f: ZipFileEntry): Promise<Fetched> =>
     isSmall(f)
       ? bucket.get(f.file.r2Key).then(async (object) => (object ? { size: object.size, body: new Uint8Array(await object.arrayBuffer()) } : null))
@@ -61,9 +64,12 @@ async function* readAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
   const fill = (current: number) => {
     while (started < files.length && started - current <= READ_AHEAD_FILES) {
       const next = files[started]!;
-      // A large file starts only when it is the one being written; small ones while the budget allows.
-      if (started !== current && (!isSmall(next) || heldBytes + next.file.size > READ_AHEAD_BYTES)) break;
-      if (isSmall(next)) heldBytes += next.file.size;
+      if (isSmall(next)) {
+        if (started !== current && heldBytes + next.file.size > READ_AHEAD_BYTES) break;
+        heldBytes += next.file.size;
+      } else if (started > current + 1) {
+        break;
+      }
       pending.push(start(next));
       // Started reads run on even when their promise is not awaited yet; a rejection is seen when it is.
       pending.at(-1)!.catch(() => undefined);
