@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
-import { openApp, PHONE, screenshotBoth, seriousAxeViolations } from "./support/web-app";
+import { cspViolations, openApp, PHONE, screenshotBoth, seriousAxeViolations } from "./support/web-app";
 
 const NAV = [
   ["/app/save", "Save & convert"],
@@ -28,6 +28,7 @@ describe("web app: shell", () => {
 
   it("links every page from home and opens each from the navigation bar without reloading", async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await openApp(page, "/app/");
     await page.getByRole("heading", { level: 1, name: "Media platform" }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -49,6 +50,7 @@ describe("web app: shell", () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth), href).toBeLessThanOrEqual(PHONE.width);
     }
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 

@@ -24,10 +24,40 @@ export async function serveAsset(env: Env, req: Request): Promise<Response | und
   return res.status === 404 ? undefined : res;
 }
 
+/**
+ * The app's pages may run only the app's own scripts and talk only to this origin: an injected script
+ * (an XSS through any text the app shows) cannot load code from elsewhere or send what it reads away.
+ * `blob:` serves media and workers the pages build themselves (hls.js's transmuxing worker, downloads);
+ * styles allow inline attributes, which the components set; framing by other sites is refused.
+ */
+export const APP_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** The shell (index.html) with the app's security headers; other files as ASSETS answers them. */
+function withPageHeaders(res: Response): Response {
+  if (!(res.headers.get("Content-Type") ?? "").startsWith("text/html")) return res;
+  const out = new Response(res.body, res);
+  out.headers.set("Content-Security-Policy", APP_CONTENT_SECURITY_POLICY);
+  out.headers.set("Referrer-Policy", "no-referrer");
+  out.headers.set("X-Content-Type-Options", "nosniff");
+  return out;
+}
+
 /** An app path: its file, else the app's shell for a browser navigation, else undefined. */
 export async function serveAppPath(env: Env, req: Request): Promise<Response | undefined> {
   const file = await serveAsset(env, req);
-  if (file || !isNavigation(req)) return file;
+  if (file || !isNavigation(req)) return file && withPageHeaders(file);
   const shell = await env.ASSETS.fetch(new Request(new URL(APP_PREFIX, req.url), { headers: req.headers }));
-  return shell.status === 404 ? undefined : shell;
+  return shell.status === 404 ? undefined : withPageHeaders(shell);
 }

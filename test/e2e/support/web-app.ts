@@ -3,6 +3,7 @@
  * Account page, moving between pages without a reload (the access token lives in the page's memory only,
  * so `page.goto` after signing in signs the user out), screenshots at desktop and phone width, and axe-core.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
@@ -36,6 +37,18 @@ export async function approvedUser(prefix = "web", { admin = false } = {}): Prom
   expect(login.status).toBe(200);
   const { access_token } = (await login.json()) as { access_token: string };
   return { username, password, token: access_token };
+}
+
+/**
+ * Content-Security-Policy refusals the page reports (Chromium logs each one to the console): a page of the
+ * app must need nothing its policy refuses. Call before loading; read the array at the end.
+ */
+export function cspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
 }
 
 /** Opens a page of the app by URL (a full load: anyone signed in is signed out). */
@@ -83,14 +96,15 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**
  * axe-core's violations of impact serious or critical on the page as it is now (WCAG 2.x A/AA rules and
  * best practices), each with the selectors of the elements at fault, so a failure says what to fix.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axeSource });
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy refuses an injected <script>.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe;

@@ -16,7 +16,9 @@ function assetsHolding(files: Record<string, string>) {
       const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
       asked.push(path);
       const body = files[path];
-      return body === undefined ? new Response("no such file", { status: 404 }) : new Response(body, { status: 200 });
+      // As Workers Static Assets types them: by the file's extension, index.html for a directory.
+      const type = path.endsWith("/") || path.endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript";
+      return body === undefined ? new Response("no such file", { status: 404 }) : new Response(body, { status: 200, headers: { "Content-Type": type } });
     },
   } as unknown as Fetcher;
   return { binding, asked };
@@ -81,6 +83,20 @@ describe("the web app and the docs' files", () => {
     const res = await request(assetsHolding(files).binding, "/app/account", { headers: { "Sec-Fetch-Mode": "navigate", Accept: "text/html" } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("<title>app</title>");
+  });
+
+  it("gives the app's pages a policy that runs only the app's own scripts and talks only to this origin", async () => {
+    const page = await request(assetsHolding(files).binding, "/app/account", { headers: { "Sec-Fetch-Mode": "navigate", Accept: "text/html" } });
+    const policy = Object.fromEntries(
+      (page.headers.get("Content-Security-Policy") ?? "").split(";").map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values.join(" ")];
+      }),
+    );
+    expect(policy).toMatchObject({ "default-src": "'self'", "script-src": "'self'", "connect-src": "'self'", "object-src": "'none'", "frame-ancestors": "'none'" });
+    expect(page.headers.get("Referrer-Policy")).toBe("no-referrer");
+    const shell = await request(assetsHolding(files).binding, "/app/");
+    expect(shell.headers.get("Content-Security-Policy")).toBe(page.headers.get("Content-Security-Policy"));
   });
 
   it("answers a missing script 404 in JSON, not the shell", async () => {
