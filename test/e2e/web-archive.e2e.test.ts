@@ -9,9 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userVideos } from "../fixtures/tiktok-catalogue";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
-import { approvedUser, goToPage, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { approvedUser, DESKTOP, goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import type { Page } from "playwright-core";
 
 const PROFILE = "archive.bob";
+
+/** Elements of the page's main content (the shell's header is not this page's) wider than a phone's viewport. */
+async function overflowingAtPhoneWidth(page: Page): Promise<string[]> {
+  await page.setViewportSize(PHONE);
+  const wide = await page.evaluate((width) =>
+    Array.from(document.querySelectorAll("main *"))
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.className ? `.${String(e.className).split(" ").join(".")}` : ""}`),
+  PHONE.width);
+  await page.setViewportSize(DESKTOP);
+  return wide;
+}
 
 describe("web app: archive", () => {
   let browser: TestBrowser;
@@ -84,6 +97,7 @@ describe("web app: archive", () => {
     expect(await cards.filter({ hasText: newest.description }).count()).toBe(1);
     expect(await cards.first().textContent()).toContain(`@${PROFILE}`);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await overflowingAtPhoneWidth(page)).toEqual([]);
     await screenshotBoth(page, "archive-job-done");
 
     // The zip, fetched with the token and saved as a download.
@@ -119,6 +133,7 @@ describe("web app: archive", () => {
     await editForm.getByLabel("minutes").fill("10080");
     await editForm.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => row.textContent()).toContain("every 10080 min");
+    expect(await schedules.locator("#schedules-status").textContent()).toBe(`Schedule Weekly ${tag} saved.`);
     expect(await row.textContent()).toContain(`Weekly ${tag}`);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await schedules.scrollIntoViewIfNeeded();

@@ -42,7 +42,12 @@ export function useJobSocket(jobId: string, token: string): JobWatch {
     let final = false;
     socket.addEventListener("message", (event) => {
       if (typeof event.data !== "string" || event.data === "pong") return;
-      const message: unknown = JSON.parse(event.data);
+      let message: unknown;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
       if (!isJobMessage(message)) return;
       final ||= message.final;
       setWatch((before) => {

@@ -39,7 +39,8 @@ function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | unde
         ? await api.PATCH("/api/v1/scheduled-jobs/{job_id}", { params: { path: { job_id: editing.id } }, body })
         : await api.POST("/api/v1/scheduled-jobs", { body });
       if (result.data) {
-        setStatus({ kind: "ok", text: fill(editing ? t.scheduleSaved : t.scheduleCreated, { name: result.data.name }) });
+        // The list's status line announces the change: a saved edit unmounts this form.
+        setStatus({ kind: "idle" });
         if (!editing) form.reset();
         onSaved(result.data, !editing);
       } else {
@@ -185,6 +186,7 @@ export function Schedules() {
         editing={editing}
         onCancel={() => setEditing(undefined)}
         onSaved={(s, created) => {
+          setStatus({ kind: "ok", text: fill(created ? t.scheduleCreated : t.scheduleSaved, { name: s.name }) });
           if (created) setSchedules((list) => [...list, s]);
           else {
             replace(s);
