@@ -72,6 +72,8 @@ describe("web app: archive", () => {
     await form.getByRole("button", { name: "Start archiving" }).click();
     const job = page.getByTestId("job-view");
     await job.waitFor();
+    // Once the first video has landed, so the screenshot shows a job under way (unless it is already done).
+    await expect.poll(() => job.getByTestId("live-video").count(), { timeout: 180_000, interval: 200 }).toBeGreaterThan(0);
     await screenshotBoth(page, "archive-job-running");
 
     // The bar is driven by the socket's messages: it reaches 100 and the counters match the fixture.
@@ -99,6 +101,13 @@ describe("web app: archive", () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await overflowingAtPhoneWidth(page)).toEqual([]);
     await screenshotBoth(page, "archive-job-done");
+    // The same state in Kazakh: every word of the page comes from its text table.
+    await page.getByLabel("Language").selectOption("kk");
+    await page.getByRole("heading", { level: 1, name: "Мұрағат" }).waitFor();
+    expect(await job.textContent()).toContain("Мұрағатталды");
+    await screenshotBoth(page, "archive-job-done-kk");
+    await page.getByLabel("Тіл").selectOption("en");
+    await page.getByRole("heading", { level: 1, name: "Archive" }).waitFor();
 
     // The zip, fetched with the token and saved as a download.
     const [download] = await Promise.all([page.waitForEvent("download"), job.getByRole("button", { name: "Download zip" }).click()]);
