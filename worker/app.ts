@@ -100,6 +100,13 @@ export function createApp(faces: readonly Face[] = FACES) {
     name: "api_key",
     description: "The same API key as a query parameter, for WebSocket handshakes (browsers cannot send headers there). Never logged.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "wsSubprotocol", {
+    type: "apiKey",
+    in: "header",
+    name: "Sec-WebSocket-Protocol",
+    description:
+      "For WebSocket handshakes from browsers: offer the subprotocols `media-platform` and `bearer.<JWT or mpk_ key>`; the 101 selects `media-platform`. Keeps the credential out of the URL.",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", TOKEN_SCHEMES.STUDIO_API_TOKEN, {
     type: "http",
     scheme: "bearer",

@@ -13,6 +13,7 @@ import { verifyAccessToken } from "./jwt";
 import type { Credential, RouteAccess } from "./policy";
 import { bucketPolicy, checkRateLimit, clientIp, rateLimitHeaders } from "./rate-limit";
 import { getUserById } from "./users";
+import { offeredProtocols, WS_PROTOCOL } from "./ws-subprotocol";
 
 export type Identified = { ok: true; auth: (AuthContext & { keyId?: string }) | undefined } | { ok: false; message: string };
 
@@ -36,6 +37,12 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
   const apiKey = headers.get("X-API-Key");
   const authorization = headers.get("Authorization");
   const queryKey = accepted.includes("api_key_query") ? url?.searchParams.get("api_key") : null;
+  const offered = accepted.includes("ws_subprotocol") ? offeredProtocols(headers) : undefined;
+  if (apiKey === null && authorization === null && offered?.credential !== undefined) {
+    // Without `media-platform` there is nothing the 101 could select but the token itself.
+    if (!offered.offersPlatform) return { ok: false, message: `Offer the ${WS_PROTOCOL} subprotocol beside bearer.<token>` };
+    return fromBearer(env, offered.credential, accepted);
+  }
   if (apiKey === null && authorization === null && queryKey) return fromApiKey(env, queryKey.trim());
   if (apiKey !== null) {
     if (!accepted.includes("api_key")) return { ok: false, message: "API keys are not accepted here; use a bearer token" };
@@ -44,6 +51,14 @@ export async function identifyCaller(env: Env, headers: Headers, accepted: reado
   if (authorization === null) return { ok: true, auth: undefined };
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
   if (!bearer) return { ok: false, message: "Invalid authorization header" };
+  return fromBearer(env, bearer, accepted);
+}
+
+/**
+ * A bearer credential (Authorization, or a handshake's `bearer.` subprotocol): a platform key by its
+ * format, else a JWT. Imported keys are keys in X-API-Key (or `?api_key=`) only, as for Authorization.
+ */
+async function fromBearer(env: Env, bearer: string, accepted: readonly Credential[]): Promise<Identified> {
   if (looksLikeApiKey(bearer)) {
     if (!accepted.includes("api_key")) return { ok: false, message: "API keys are not accepted here; use a bearer token" };
     return fromApiKey(env, bearer);

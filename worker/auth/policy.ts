@@ -10,10 +10,12 @@
  * - token:    public while the route's token setting (STUDIO_API_TOKEN) is unset; once set, the caller needs
  *             that token as `Authorization: Bearer <token>`, or a platform JWT or API key
  * Credentials: `jwt` (Authorization: Bearer <JWT>), `api_key` (X-API-Key: <key>, or Bearer <key>) and
- * `api_key_query` (`?api_key=<key>`, for WebSocket handshakes, which browsers cannot give headers).
+ * `api_key_query` (`?api_key=<key>`, for WebSocket handshakes, which browsers cannot give headers) and
+ * `ws_subprotocol` (a JWT or key offered as the subprotocol `bearer.<credential>` beside `media-platform`:
+ * a WebSocket handshake's credential that stays out of the URL; see `ws-subprotocol.ts`).
  */
 
-export type Credential = "jwt" | "api_key" | "api_key_query";
+export type Credential = "jwt" | "api_key" | "api_key_query" | "ws_subprotocol";
 
 export type RateLimitName =
   | "saver"
@@ -73,6 +75,7 @@ export function openApiSecurity(policy: RouteAccess): Record<string, string[]>[]
   if (policy.credentials.includes("jwt")) schemes.push({ bearerAuth: [] });
   if (policy.credentials.includes("api_key")) schemes.push({ apiKeyAuth: [] });
   if (policy.credentials.includes("api_key_query")) schemes.push({ apiKeyQuery: [] });
+  if (policy.credentials.includes("ws_subprotocol")) schemes.push({ wsSubprotocol: [] });
   if (policy.token) schemes.push({ [TOKEN_SCHEMES[policy.token]]: [] });
   if (policy.access === "public" || policy.access === "token") schemes.unshift({});
   return schemes;

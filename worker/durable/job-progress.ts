@@ -92,7 +92,11 @@ export class JobProgress extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server);
     const state = await this.ctx.storage.get<string>("state");
     if (state) server.send(state);
-    return new Response(null, { status: 101, webSocket: client });
+    // The forwarding Worker names the one subprotocol to select (it has authenticated the client and
+    // stripped its credentials); a browser that offered protocols fails a 101 that selects none.
+    const selected = request.headers.get("Sec-WebSocket-Protocol");
+    const headers = selected && !selected.includes(",") ? { "Sec-WebSocket-Protocol": selected } : undefined;
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {

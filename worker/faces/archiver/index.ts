@@ -12,10 +12,11 @@ import * as stats from "./stats-routes";
  * Seed 004 under /api/v1 (and its WebSocket at /ws/jobs/{id}). Every route needs a credential — the
  * document's X-API-Key (platform keys and imported ones) or a platform JWT — and is charged to the
  * document's limit (RATE_LIMIT_REQUESTS_PER_MINUTE / RATE_LIMIT_BURST) per key. The WebSocket also takes
- * the key as `?api_key=`, which browsers need.
+ * the credential as a `bearer.` subprotocol (what the web app uses: no secret in the URL) and, for existing
+ * clients, the key as `?api_key=`.
  */
 const keyed: RouteAccess = userRoute("archiver");
-const socket: RouteAccess = userRoute("archiver", [...ANY_CREDENTIAL, "api_key_query"]);
+const socket: RouteAccess = userRoute("archiver", [...ANY_CREDENTIAL, "ws_subprotocol", "api_key_query"]);
 
 export const archiverFace = defineFace({
   name: "archiver",

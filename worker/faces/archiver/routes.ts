@@ -93,7 +93,10 @@ export const jobProgressSocket = createRoute({
     "Upgrade to a WebSocket. The first message is the job's current state; then one message per change (a video's status, the counters, the job's status), " +
     "each `{type: \"job\", job: {id, status, progress, total_videos, successful_downloads, failed_downloads}, video?: {id, status, error_message, file_size, drive_file_id}, final, at}`; " +
     "the last has `final: true` (completed, failed or cancelled) and the server closes the socket. Send `ping` to get `pong`. " +
-    "Authenticate with X-API-Key, or `?api_key=` where a browser cannot set headers.",
+    "Authenticate with X-API-Key or `Authorization: Bearer`; a browser, which cannot set headers on a WebSocket, offers the subprotocols " +
+      "`media-platform` and `bearer.<JWT or mpk_ key>` (`new WebSocket(url, [\"media-platform\", \"bearer.\" + token])`), and the 101 selects `media-platform` " +
+      "(never echoing the token). A `bearer.` offer without `media-platform` beside it is refused (401). `?api_key=` still works for existing clients " +
+      "but puts the key in the URL, where logs and history keep it; imported keys that are not subprotocol tokens (with `/`, `=`, `@`, …) need it or X-API-Key.",
   request: { params: S.JobIdParam },
   responses: { 101: { description: "Switching Protocols" }, 426: { description: "Not a WebSocket upgrade" }, ...errors({ 404: "No such job" }) },
 });

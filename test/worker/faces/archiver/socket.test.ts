@@ -1,6 +1,6 @@
 /**
- * `/ws/jobs/{job_id}` through the Worker: authenticated like the REST routes (header, or `?api_key=` for
- * browsers), the current state first, then one message per change in the document's words, and a final
+ * `/ws/jobs/{job_id}` through the Worker: authenticated like the REST routes (header), by a `bearer.`
+ * subprotocol (browsers, no secret in the URL) or by `?api_key=` (existing clients), the current state first, then one message per change in the document's words, and a final
  * message after which the server closes.
  */
 import { env } from "cloudflare:workers";
@@ -10,6 +10,7 @@ import { archiverVideos } from "../../../../worker/db/schema";
 import { publishJobEvent } from "../../../../worker/faces/archiver/events";
 import { eq } from "drizzle-orm";
 import { call } from "../../support/http";
+import { createUser } from "../../support/users";
 import { archiverKey, seedJob, seedVideo } from "./support";
 
 interface Message {
@@ -49,6 +50,40 @@ describe("seed 004 job WebSocket", () => {
     expect((await open(`/ws/jobs/no-such-job?api_key=${encodeURIComponent(key)}`)).res.status).toBe(404);
     byHeader.ws!.close();
     byQuery.ws!.close();
+  });
+
+  it("should accept a JWT or key offered as a bearer. subprotocol, select media-platform and never echo the credential", async () => {
+    const job = await seedJob(env, {}, { status: "waiting", childrenTotal: 3, childrenSucceeded: 1, progress: 33 });
+    const { token } = await createUser(env);
+    const byJwt = await open(`/ws/jobs/${job.id}`, { "Sec-WebSocket-Protocol": `media-platform, bearer.${token}` });
+    expect(byJwt.res.status).toBe(101);
+    expect(byJwt.res.headers.get("Sec-WebSocket-Protocol")).toBe("media-platform");
+    await until(() => byJwt.messages.length >= 1);
+    expect(byJwt.messages[0]).toMatchObject({ type: "job", job: { id: job.id, status: "running", progress: 33, total_videos: 3, successful_downloads: 1 }, final: false });
+
+    const key = (await archiverKey(env))["X-API-Key"]!;
+    const byKey = await open(`/ws/jobs/${job.id}`, { "Sec-WebSocket-Protocol": `bearer.${key}, media-platform` });
+    expect(byKey.res.status).toBe(101);
+    expect(byKey.res.headers.get("Sec-WebSocket-Protocol")).toBe("media-platform");
+    byJwt.ws!.close();
+    byKey.ws!.close();
+  });
+
+  it("should refuse a wrong or unselectable subprotocol credential with 401 in the face's shape", async () => {
+    const job = await seedJob(env, {}, { status: "waiting", childrenTotal: 1 });
+    const wrong = await open(`/ws/jobs/${job.id}`, { "Sec-WebSocket-Protocol": "media-platform, bearer.not-a-real-token" });
+    expect(wrong.res.status).toBe(401);
+    expect(await wrong.res.json()).toEqual({ detail: "Invalid token" });
+    const revokedLooking = await open(`/ws/jobs/${job.id}`, { "Sec-WebSocket-Protocol": `media-platform, bearer.mpk_${"A".repeat(32)}` });
+    expect(revokedLooking.res.status).toBe(401);
+    expect(await revokedLooking.res.json()).toEqual({ detail: "Invalid API key" });
+    // Only the token is offered: the 101 would have to select (echo) it, so the handshake is refused.
+    const { token } = await createUser(env);
+    const alone = await open(`/ws/jobs/${job.id}`, { "Sec-WebSocket-Protocol": `bearer.${token}` });
+    expect(alone.res.status).toBe(401);
+    expect(await alone.res.json()).toEqual({ detail: "Offer the media-platform subprotocol beside bearer.<token>" });
+    // REST routes do not read the subprotocol: it is a handshake credential only.
+    expect((await call("/api/v1/jobs", { headers: { "Sec-WebSocket-Protocol": `media-platform, bearer.${token}` } })).status).toBe(401);
   });
 
   it("should send the current state first, then each change with the video, then a final message and close", async () => {

@@ -1,0 +1,83 @@
+/**
+ * The form that starts a job. A leading @ or # is left for the API to refuse: its 422 names the rule, and
+ * the page shows that explanation rather than a second wording of it.
+ */
+import { useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { api } from "../../api/client";
+import type { components } from "../../api/schema";
+import { StatusLine, type Status } from "../../components/status-line";
+import { usePageText, useText } from "../../i18n";
+import { fill, problemText } from "./format";
+import { TEXT } from "./text";
+
+type Job = components["schemas"]["ArchiverJob"];
+type JobCreate = components["schemas"]["ArchiverJobCreate"];
+
+const field = (form: HTMLFormElement, name: string) => form.elements.namedItem(name) as HTMLInputElement;
+
+/** A date input's day as the API's date-time: the whole day, in UTC. */
+const dayStart = (day: string) => (day ? `${day}T00:00:00Z` : undefined);
+const dayEnd = (day: string) => (day ? `${day}T23:59:59Z` : undefined);
+
+export function CreateJobForm({ onCreated }: { onCreated: (job: Job) => void }) {
+  const t = usePageText(TEXT);
+  const common = useText();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const body: JobCreate = {
+      mode: field(form, "mode").value === "hashtag" ? "hashtag" : "profile",
+      value: field(form, "value").value.trim(),
+      limit: Number(field(form, "limit").value),
+      no_watermark: field(form, "no_watermark").checked,
+      since: dayStart(field(form, "since").value),
+      until: dayEnd(field(form, "until").value),
+    };
+    setStatus({ kind: "busy" });
+    try {
+      const { data, error, response } = await api.POST("/api/v1/jobs", { body });
+      if (data) {
+        setStatus({ kind: "ok", text: fill(t.created, { value: data.value }) });
+        onCreated(data);
+      } else {
+        setStatus({ kind: "error", text: `${t.refused}. ${problemText(t, response.status, error)}` });
+      }
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  };
+  return (
+    <form class="card archive-form" onSubmit={onSubmit} aria-labelledby="create-job-heading" aria-describedby="create-job-status">
+      <h2 id="create-job-heading">{t.createHeading}</h2>
+      <label for="job-mode">{t.modeLabel}</label>
+      <select id="job-mode" name="mode">
+        <option value="profile">{t.modeProfile}</option>
+        <option value="hashtag">{t.modeHashtag}</option>
+      </select>
+      <label for="job-value">{t.valueLabel}</label>
+      <input id="job-value" name="value" required maxLength={100} autocomplete="off" spellcheck={false} />
+      <label for="job-limit">{t.limitLabel}</label>
+      <input id="job-limit" name="limit" type="number" required min={1} max={200} step={1} defaultValue="50" />
+      <label class="archive-check">
+        <input name="no_watermark" type="checkbox" defaultChecked />
+        {t.noWatermarkLabel}
+      </label>
+      <div class="archive-dates">
+        <div>
+          <label for="job-since">{t.sinceLabel}</label>
+          <input id="job-since" name="since" type="date" />
+        </div>
+        <div>
+          <label for="job-until">{t.untilLabel}</label>
+          <input id="job-until" name="until" type="date" />
+        </div>
+      </div>
+      <button type="submit" disabled={status.kind === "busy"}>
+        {t.createButton}
+      </button>
+      <StatusLine status={status} id="create-job-status" />
+    </form>
+  );
+}
