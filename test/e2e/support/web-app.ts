@@ -29,7 +29,7 @@ export async function approvedUser(prefix = "web", { admin = false } = {}): Prom
     await adminCli(["create-admin", username, `${username}@example.test`], { ADMIN_PASSWORD: password });
   } else {
     const reg = await postJson("/api/register", { username, email: `${username}@example.test`, password });
-    expect(reg.status).toBe(201);
+    expect(reg.status).toBe(200);
     await adminCli(["approve", username]);
   }
   const login = await postJson("/api/login", { username, password });
