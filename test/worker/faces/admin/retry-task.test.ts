@@ -24,6 +24,10 @@ registerTaskKind("test.admin-retry", {
   },
 });
 
+// A parent whose finishing run ends at once, and a child that succeeds: for the child retry's bookkeeping.
+registerTaskKind("test.admin-retry-parent", { run: async () => ({ finished: true }) });
+registerTaskKind("test.admin-retry-child", { run: async () => ({ child: "done" }) });
+
 interface TaskView {
   id: string;
   status: string;
@@ -50,6 +54,28 @@ describe("admin: retry a dead task", () => {
 
     const { task: done } = await waitForTask(env, task.id, 20_000);
     expect(done).toMatchObject({ status: "succeeded", attempts: 1, result: { ran: "again" } });
+  });
+
+  it("should reopen a dead child through its parent, which counts it again and finishes once more", async () => {
+    const admin = await createUser(env, { role: "admin" });
+    const finished = new Date();
+    const parent = await insertTask(env, { kind: "test.admin-retry-parent", status: "dead", childrenTotal: 1, childrenFailed: 1, finishedAt: finished });
+    const child = await insertTask(env, {
+      kind: "test.admin-retry-child",
+      status: "dead",
+      parentId: parent.id,
+      countedInParent: true,
+      attempts: 1,
+      errorCode: "test.broken",
+      finishedAt: finished,
+    });
+    const res = await call(`/api/admin/tasks/${child.id}/retry`, { method: "POST", headers: admin.auth });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { task: TaskView }).task).toMatchObject({ id: child.id, status: "queued", attempts: 0 });
+
+    expect((await waitForTask(env, child.id, 20_000)).task).toMatchObject({ status: "succeeded", result: { child: "done" } });
+    const { task: again } = await waitForTask(env, parent.id, 20_000);
+    expect(again).toMatchObject({ status: "succeeded", childrenSucceeded: 1, childrenFailed: 0, result: { finished: true } });
   });
 
   it("should refuse a task that is not dead with 409 and an unknown id with 404", async () => {
