@@ -108,9 +108,15 @@ describe("web app: studio", () => {
     const today = await statsAs(user, 7);
     expect(today.downloads).toBeGreaterThanOrEqual(1);
     const canvas = page.getByTestId("chart-requests-canvas");
-    expect(await canvas.evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)).toBe(true);
+    // Drawn: some pixel of the canvas is no longer transparent (a canvas chart.js never drew stays blank).
+    const drawn = (id: string) =>
+      page.getByTestId(id).evaluate((c: HTMLCanvasElement) => {
+        const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+        return pixels.some((value, i) => i % 4 === 3 && value !== 0);
+      });
+    await expect.poll(() => drawn("chart-requests-canvas")).toBe(true);
+    await expect.poll(() => drawn("chart-time-canvas")).toBe(true);
     expect(await canvas.getAttribute("aria-label")).toContain(`Today (${today.date}): Requests ${today.requests}, Downloads ${today.downloads}, Failures ${today.failures}`);
-    expect(await page.getByTestId("chart-time-canvas").count()).toBe(1);
     // The most requested URLs as the API ranks them.
     const top = (await (await api("/api/v1/analytics/top?limit=10")).json()) as { urls: { url: string; requests: number }[] };
     expect(top.urls.length).toBeGreaterThan(0);
@@ -119,6 +125,11 @@ describe("web app: studio", () => {
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshotBoth(page, "studio-analytics");
+    // Every text of the page follows the language switcher, the chart's text alternative included.
+    await page.getByLabel("Language").selectOption("kk");
+    await page.getByRole("heading", { level: 1, name: "Студия" }).waitFor();
+    expect(await page.getByTestId("chart-requests-canvas").getAttribute("aria-label")).toContain(`Бүгін (${today.date})`);
+    await screenshotBoth(page, "studio-kk");
     expect(browser.aborted).toEqual([]);
     await page.close();
   });

@@ -1,19 +1,16 @@
 /**
- * The studio's analytics as charts (chart.js 4, only the controllers, elements and scales used here are
- * registered, so the rest of the library is left out of the studio chunk) and the most requested URLs.
+ * The studio's analytics as charts (chart.js 4 from charts.ts: only the parts used, loaded on demand) and
+ * the most requested URLs.
  * Each chart has a text alternative: an aria-label with today's figures on the canvas and a visually hidden
  * table of every day, for screen readers and anyone who cannot read a chart.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from "chart.js";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { studioErrorText } from "./errors";
 import { fill, TEXT } from "./text";
-
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 type StudioStats = components["schemas"]["StudioStats"];
 type Day = StudioStats["daily"][number];
@@ -33,17 +30,26 @@ function DailyChart({ id, title, kind, days, series }: { id: string; title: stri
   const today = days[0];
 
   useEffect(() => {
-    if (!canvas.current) return;
-    const chart = new Chart(canvas.current, {
-      type: kind,
-      data: {
-        labels: oldestFirst.map((d) => d.date.slice(5)),
-        datasets: series.map((s) => ({ label: s.label, data: oldestFirst.map(s.value), backgroundColor: s.color, borderColor: s.color })),
-      },
-      // No animation: the figures are there at once, and nothing moves for people who avoid motion.
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+    let live = true;
+    let chart: { destroy(): void } | undefined;
+    void import("./charts").then(({ Chart }) => {
+      if (!live || !canvas.current) return;
+      chart = new Chart(canvas.current, {
+        type: kind,
+        data: {
+          labels: oldestFirst.map((d) => d.date.slice(5)),
+          datasets: series.map((s) => ({ label: s.label, data: oldestFirst.map(s.value), backgroundColor: s.color, borderColor: s.color })),
+        },
+        // No animation: the figures are there at once, and nothing moves for people who avoid motion.
+        options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+      });
+    }).catch(() => {
+      // The chart code could not be loaded (offline mid-visit): the figures stay readable in the text alternative.
     });
-    return () => chart.destroy();
+    return () => {
+      live = false;
+      chart?.destroy();
+    };
   }, [days, kind, series]);
 
   const summary = today

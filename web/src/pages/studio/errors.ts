@@ -26,6 +26,8 @@ export function studioErrorText(t: StudioText, status: number, body: unknown): s
       return t.errorRateLimited;
     case 502:
       return t.errorUpstream;
+    case 503:
+      return t.errorUnavailable;
     case 504:
       return t.errorTimeout;
     default:

@@ -3,6 +3,7 @@ import { defineText } from "../../i18n";
 
 export const TEXT = defineText({
   en: {
+    errorUnavailable: "The service is busy or restarting. Try again in a moment.",
     studioHeading: "Studio",
     queueHeading: "Priority queue",
     queueIntro: "A job downloads a TikTok video, writes a script for it and edits it. Higher priority starts first.",
@@ -74,6 +75,7 @@ export const TEXT = defineText({
     loadFailed: "Could not load",
   },
   kk: {
+    errorUnavailable: "Қызмет бос емес немесе қайта іске қосылып жатыр. Біраздан соң қайталап көріңіз.",
     studioHeading: "Студия",
     queueHeading: "Басымдық кезегі",
     queueIntro: "Тапсырма TikTok бейнесін жүктеп алады, оған сценарий жазады және өңдейді. Басымдығы жоғары тапсырма бірінші басталады.",
@@ -145,6 +147,7 @@ export const TEXT = defineText({
     loadFailed: "Жүктеу мүмкін болмады",
   },
   ru: {
+    errorUnavailable: "Сервис занят или перезапускается. Попробуйте ещё раз через минуту.",
     studioHeading: "Студия",
     queueHeading: "Очередь с приоритетами",
     queueIntro: "Задание скачивает видео из TikTok, пишет к нему сценарий и монтирует его. Задание с более высоким приоритетом начинается первым.",
