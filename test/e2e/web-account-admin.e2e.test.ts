@@ -88,7 +88,7 @@ describe("web app: account keys and admin", () => {
     await section.getByRole("button", { name: `Approve ${pending}` }).click();
     await expect.poll(() => page.locator("#admin-status").textContent()).toBe(`${pending} is approved and can sign in now.`);
     expect((await postJson("/api/login", { username: pending, password })).status).toBe(200);
-    expect(await section.locator("tr", { hasText: pending }).count()).toBe(0);
+    await expect.poll(() => section.locator("tr", { hasText: pending }).count()).toBe(0);
 
     const hitsBefore = (await fixtureHits())[post] ?? 0;
     expect(hitsBefore).toBeGreaterThan(0);
