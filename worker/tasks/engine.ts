@@ -19,7 +19,7 @@ import { getDb } from "../db/client";
 import { tasks, type TaskRow, type TaskStatus } from "../db/schema";
 import { getConfig } from "../env";
 import { newId } from "../lib/ids";
-import { clampPriority } from "./children";
+import { clampPriority, retryChild } from "./children";
 import type { TaskError } from "./errors";
 import { taskChannelStub, TERMINAL_STATUSES, watchTask } from "./events";
 import { announceTransitions } from "./transitions";
@@ -148,6 +148,19 @@ async function reopenTask(env: Env, task: TaskRow, payload: unknown, now: number
     await announceTransitions(env, [row]);
   }
   return row;
+}
+
+/**
+ * An operator's retry of a dead task: the same reopen a resubmission does (a child goes through
+ * retryChild, so its parent's counters and finished state are put back). `not_dead` for any other status,
+ * and for a retry that lost the compare-and-set to a concurrent one.
+ */
+export async function retryDeadTask(env: Env, id: string, now = Date.now()): Promise<TaskRow | "not_found" | "not_dead"> {
+  const task = await getTask(env, id);
+  if (!task) return "not_found";
+  if (task.status !== "dead") return "not_dead";
+  const reopened = task.parentId ? await retryChild(env, task.id, now) : await reopenTask(env, task, task.payload, now);
+  return reopened ?? "not_dead";
 }
 
 export async function getTask(env: Env, id: string): Promise<TaskRow | undefined> {

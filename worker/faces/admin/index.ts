@@ -14,5 +14,6 @@ export const adminFace = defineFace({
     faceRoute(routes.approveUser, h.approveUser, adminRoute("admin")),
     faceRoute(routes.listPendingUsers, h.listPendingUsers, adminRoute("admin")),
     faceRoute(routes.listTasks, h.listTasks, adminRoute("admin")),
+    faceRoute(routes.retryTask, h.retryTask, adminRoute("admin")),
   ],
 });

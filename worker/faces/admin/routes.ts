@@ -74,6 +74,26 @@ export const listTasks = createRoute({
   },
 });
 
+export const retryTask = createRoute({
+  method: "post",
+  path: "/api/admin/tasks/{id}/retry",
+  tags: ["Operations"],
+  summary: "Retry a dead task (admin)",
+  description:
+    "Puts a `dead` task back in the queue as new (attempts 0, its error cleared) and answers its new view; a child " +
+    "task is counted by its parent again. 409 for a task in any other status: only a dead task is retried this way " +
+    "(a queued or running one is still going, a succeeded one has its output, a cancelled one was stopped on purpose).",
+  request: { params: z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+  responses: {
+    200: json(z.object({ status: z.literal("success"), task: TaskView }), "The task, queued again"),
+    401: errorResponse(converterErrors, 401, "Authentication required"),
+    403: errorResponse(converterErrors, 403, "Admin privileges required"),
+    404: errorResponse(converterErrors, 404, "No such task"),
+    409: errorResponse(converterErrors, 409, "The task is not dead"),
+  },
+});
+
 export type ApproveUserRoute = typeof approveUser;
 export type ListPendingUsersRoute = typeof listPendingUsers;
 export type ListTasksRoute = typeof listTasks;
+export type RetryTaskRoute = typeof retryTask;

@@ -1,6 +1,7 @@
 /**
  * Account: register (the account then waits for an operator's approval), sign in, and the signed-in
- * user's info from GET /api/user_info. The token from /api/login lives in memory only (api/session.ts).
+ * user's info from GET /api/user_info, API keys, and for admins the approvals and dead tasks. The token
+ * from /api/login lives in memory only (api/session.ts).
  */
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
@@ -8,7 +9,10 @@ import { api, errorText } from "../../api/client";
 import { session, useSessionToken } from "../../api/session";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
+import { AdminSection } from "./admin";
+import { ApiKeysSection } from "./keys";
 import { TEXT } from "./text";
+import "./account.css";
 
 const valueOf = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
 
@@ -125,7 +129,12 @@ export function AccountPage() {
     <>
       <h1>{t.accountHeading}</h1>
       {token ? (
-        <UserInfo key={token} />
+        // Keyed by the token: signing in as someone else starts every section afresh.
+        <div class="account-signed-in" key={token}>
+          <UserInfo />
+          <ApiKeysSection />
+          <AdminSection />
+        </div>
       ) : (
         <div class="columns">
           <LoginForm />

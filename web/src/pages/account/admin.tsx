@@ -1,0 +1,147 @@
+/**
+ * The admin section: accounts waiting for approval (Approve) and dead tasks with their last error (Retry).
+ * /api/user_info answers the username only, without the role, so the section shows itself when the
+ * admin API answers the pending list with 200 and stays hidden on 403 (or any failure): the page has no
+ * way in that the API does not grant.
+ */
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api } from "../../api/client";
+import type { components, paths } from "../../api/schema";
+import { StatusLine, type Status } from "../../components/status-line";
+import { usePageText, useText } from "../../i18n";
+import { accountErrorText } from "./errors";
+import { fill, TEXT } from "./text";
+
+type PendingUser = paths["/api/admin/users/pending"]["get"]["responses"][200]["content"]["application/json"]["users"][number];
+type Task = components["schemas"]["TaskView"];
+
+export function AdminSection() {
+  const t = usePageText(TEXT);
+  const common = useText();
+  const [isAdmin, setIsAdmin] = useState(false);
+  const [pending, setPending] = useState<PendingUser[]>([]);
+  const [dead, setDead] = useState<Task[]>([]);
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+
+  const load = useCallback(async () => {
+    try {
+      const users = await api.GET("/api/admin/users/pending");
+      if (!users.data) {
+        setIsAdmin(false);
+        return;
+      }
+      setIsAdmin(true);
+      setPending(users.data.users);
+      const tasks = await api.GET("/api/admin/tasks", { params: { query: { status: "dead", limit: 50, offset: 0 } } });
+      if (tasks.data) setDead(tasks.data.tasks);
+      else setStatus({ kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, tasks.response.status, tasks.error)}` });
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  }, [t, common]);
+
+  useEffect(() => void load(), []);
+
+  const onApprove = async (username: string) => {
+    setStatus({ kind: "busy" });
+    try {
+      const { data, error, response } = await api.POST("/api/admin/users/{username}/approve", { params: { path: { username } } });
+      setStatus(data ? { kind: "ok", text: fill(t.approved, { name: username }) } : { kind: "error", text: `${t.approveFailed}: ${accountErrorText(t, response.status, error)}` });
+      await load();
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  };
+
+  const onRetry = async (id: string) => {
+    setStatus({ kind: "busy" });
+    try {
+      const { data, error, response } = await api.POST("/api/admin/tasks/{id}/retry", { params: { path: { id } } });
+      setStatus(data ? { kind: "ok", text: fill(t.retried, { id }) } : { kind: "error", text: `${t.retryFailed}: ${accountErrorText(t, response.status, error)}` });
+      await load();
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  };
+
+  if (!isAdmin) return null;
+  return (
+    <section class="card account-admin" aria-labelledby="admin-heading">
+      <h2 id="admin-heading">{t.adminHeading}</h2>
+      <StatusLine status={status} id="admin-status" />
+
+      <h3 id="pending-heading">{t.pendingHeading}</h3>
+      <div class="account-table-wrap" tabIndex={0} role="region" aria-labelledby="pending-heading">
+        <table class="account-table" data-testid="pending-users">
+          <thead>
+            <tr>
+              <th scope="col">{t.colUser}</th>
+              <th scope="col">{t.colEmail}</th>
+              <th scope="col">{t.colRegistered}</th>
+              <th scope="col">{t.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.length === 0 && (
+              <tr>
+                <td colSpan={4}>{t.noPending}</td>
+              </tr>
+            )}
+            {pending.map((u) => (
+              <tr key={u.username}>
+                <td>{u.username}</td>
+                <td>{u.email}</td>
+                <td>{new Date(u.created_at).toLocaleString()}</td>
+                <td>
+                  <button type="button" class="account-small-button" aria-label={fill(t.approveButton, { name: u.username })} onClick={() => void onApprove(u.username)}>
+                    {t.approveShort}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h3 id="dead-heading">{t.deadHeading}</h3>
+      <p>{t.deadIntro}</p>
+      <div class="account-table-wrap" tabIndex={0} role="region" aria-labelledby="dead-heading">
+        <table class="account-table" data-testid="dead-tasks">
+          <thead>
+            <tr>
+              <th scope="col">{t.colKind}</th>
+              <th scope="col">{t.colError}</th>
+              <th scope="col">{t.colAttempts}</th>
+              <th scope="col">{t.colUpdated}</th>
+              <th scope="col">{t.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dead.length === 0 && (
+              <tr>
+                <td colSpan={5}>{t.noDead}</td>
+              </tr>
+            )}
+            {dead.map((task) => (
+              <tr key={task.id} data-task-id={task.id}>
+                <td>{task.kind}</td>
+                <td class="account-error-cell">
+                  {task.error_code && <code>{task.error_code}</code>} {task.error_message}
+                </td>
+                <td>
+                  {task.attempts} / {task.max_retries + 1}
+                </td>
+                <td>{new Date(task.finished_at ?? task.updated_at).toLocaleString()}</td>
+                <td>
+                  <button type="button" class="account-small-button" aria-label={fill(t.retryButton, { id: task.id })} onClick={() => void onRetry(task.id)}>
+                    {t.retryShort}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * The signed-in user's API keys: create (the full key is in the create answer only, so the page shows it
+ * once, read-only, with a Copy button), list with created / last used, revoke after a confirmation.
+ */
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { api } from "../../api/client";
+import type { components } from "../../api/schema";
+import { StatusLine, type Status } from "../../components/status-line";
+import { usePageText, useText } from "../../i18n";
+import { accountErrorText } from "./errors";
+import { fill, TEXT } from "./text";
+
+type ApiKey = components["schemas"]["ApiKey"];
+
+const when = (iso: string | null, never: string) => (iso ? new Date(iso).toLocaleString() : never);
+
+export function ApiKeysSection() {
+  const t = usePageText(TEXT);
+  const common = useText();
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [newKey, setNewKey] = useState<string>();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [copyStatus, setCopyStatus] = useState<Status>({ kind: "idle" });
+  const [listStatus, setListStatus] = useState<Status>({ kind: "idle" });
+
+  const load = useCallback(async () => {
+    try {
+      const { data, error, response } = await api.GET("/api/keys");
+      if (data) setKeys(data.keys);
+      setListStatus(data ? { kind: "idle" } : { kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, response.status, error)}` });
+    } catch {
+      setListStatus({ kind: "error", text: common.networkError });
+    }
+  }, [t, common]);
+
+  useEffect(() => void load(), []);
+
+  const onCreate = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+    setStatus({ kind: "busy" });
+    setCopyStatus({ kind: "idle" });
+    try {
+      const { data, error, response } = await api.POST("/api/keys", { body: { name } });
+      if (data) {
+        setNewKey(data.key);
+        setStatus({ kind: "ok", text: t.keyCreated });
+        form.reset();
+        await load();
+      } else {
+        setStatus({ kind: "error", text: `${t.keyCreateFailed}: ${accountErrorText(t, response.status, error)}` });
+      }
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  };
+
+  const onCopy = async () => {
+    if (!newKey) return;
+    try {
+      await navigator.clipboard.writeText(newKey);
+      setCopyStatus({ kind: "ok", text: t.copied });
+    } catch {
+      setCopyStatus({ kind: "error", text: t.copyFailed });
+    }
+  };
+
+  const onRevoke = async (key: ApiKey) => {
+    if (!confirm(fill(t.revokeConfirm, { name: key.name }))) return;
+    setStatus({ kind: "busy" });
+    try {
+      const { data, error, response } = await api.DELETE("/api/keys/{key_id}", { params: { path: { key_id: key.id } } });
+      setStatus(data ? { kind: "ok", text: t.keyRevoked } : { kind: "error", text: `${t.revokeFailed}: ${accountErrorText(t, response.status, error)}` });
+      await load();
+    } catch {
+      setStatus({ kind: "error", text: common.networkError });
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="keys-heading">
+      <h2 id="keys-heading">{t.keysHeading}</h2>
+      <p>{t.keysIntro}</p>
+      <form class="account-inline-form" onSubmit={onCreate} aria-label={t.createKeyButton} aria-describedby="keys-status">
+        <label for="key-name">{t.keyNameLabel}</label>
+        <input id="key-name" name="name" required minLength={1} maxLength={100} />
+        <button type="submit" disabled={status.kind === "busy"}>{t.createKeyButton}</button>
+      </form>
+      <StatusLine status={status} id="keys-status" />
+      {newKey && (
+        <div class="account-new-key">
+          <label for="new-key">{t.newKeyLabel}</label>
+          <div class="account-copy-row">
+            <input id="new-key" readOnly value={newKey} onFocus={(e) => e.currentTarget.select()} spellcheck={false} />
+            <button type="button" onClick={onCopy}>{t.copyButton}</button>
+          </div>
+          <StatusLine status={copyStatus} id="copy-status" />
+        </div>
+      )}
+      <div class="account-table-wrap" tabIndex={0} role="region" aria-label={t.keysCaption}>
+        <table class="account-table">
+          <caption>{t.keysCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colName}</th>
+              <th scope="col">{t.colPrefix}</th>
+              <th scope="col">{t.colCreated}</th>
+              <th scope="col">{t.colLastUsed}</th>
+              <th scope="col">{t.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.length === 0 && (
+              <tr>
+                <td colSpan={5}>{t.noKeys}</td>
+              </tr>
+            )}
+            {keys.map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>{when(key.created_at, t.neverUsed)}</td>
+                <td>{when(key.last_used_at, t.neverUsed)}</td>
+                <td>
+                  {key.revoked_at ? (
+                    t.revoked
+                  ) : (
+                    <button type="button" class="account-small-button" aria-label={fill(t.revokeButton, { name: key.name })} onClick={() => void onRevoke(key)}>
+                      {t.revokeShort}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <StatusLine status={listStatus} id="keys-list-status" />
+    </section>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * The studio's priority queue: add a process job (URL + priority), the caller's jobs ordered by priority and
+ * then status with a status filter, and the counts by status. Refreshed every few seconds while shown, so a
+ * job's progress from waiting to done appears without a click.
+ */
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { api } from "../../api/client";
+import type { components } from "../../api/schema";
+import { StatusLine, type Status } from "../../components/status-line";
+import { usePageText, useText } from "../../i18n";
+import { studioErrorText } from "./errors";
+import { TEXT } from "./text";
+
+type Job = components["schemas"]["StudioQueueJob"];
+type Stats = components["schemas"]["StudioQueueStats"];
+type JobStatus = Job["status"];
+
+const STATUSES: readonly JobStatus[] = ["pending", "processing", "completed", "failed"];
+/** Within a priority, the jobs still to come before the ones that ended. */
+const STATUS_ORDER: Record<JobStatus, number> = { processing: 0, pending: 1, failed: 2, completed: 3 };
+const REFRESH_MS = 4000;
+
+const byPriorityThenStatus = (a: Job, b: Job) => b.priority - a.priority || STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.created_at.localeCompare(a.created_at);
+
+export function QueueSection() {
+  const t = usePageText(TEXT);
+  const common = useText();
+  const [filter, setFilter] = useState<JobStatus | "">("");
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [stats, setStats] = useState<Stats>();
+  const [addStatus, setAddStatus] = useState<Status>({ kind: "idle" });
+  const [loadStatus, setLoadStatus] = useState<Status>({ kind: "idle" });
+  const statusWord: Record<JobStatus, string> = { pending: t.statusPending, processing: t.statusProcessing, completed: t.statusCompleted, failed: t.statusFailed };
+
+  const load = useCallback(async () => {
+    try {
+      const [list, counts] = await Promise.all([
+        api.GET("/api/v1/queue/jobs", { params: { query: { limit: 100, offset: 0, ...(filter ? { status: filter } : {}) } } }),
+        api.GET("/api/v1/queue/stats"),
+      ]);
+      if (list.data) setJobs([...list.data.jobs].sort(byPriorityThenStatus));
+      if (counts.data) setStats(counts.data);
+      const failed = list.error ? list.response : counts.error ? counts.response : undefined;
+      setLoadStatus(failed ? { kind: "error", text: `${t.loadFailed}: ${studioErrorText(t, failed.status, list.error ?? counts.error)}` } : { kind: "idle" });
+    } catch {
+      setLoadStatus({ kind: "error", text: common.networkError });
+    }
+  }, [filter, t, common]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const onAdd = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const url = (form.elements.namedItem("url") as HTMLInputElement).value.trim();
+    const priority = Number((form.elements.namedItem("priority") as HTMLInputElement).value);
+    setAddStatus({ kind: "busy" });
+    try {
+      const { data, error, response } = await api.POST("/api/v1/queue/jobs", { body: { url, priority, max_retries: 3 } });
+      setAddStatus(data ? { kind: "ok", text: t.jobAdded } : { kind: "error", text: `${t.addJobFailed}: ${studioErrorText(t, response.status, error)}` });
+      if (data) await load();
+    } catch {
+      setAddStatus({ kind: "error", text: common.networkError });
+    }
+  };
+
+  const counts: [string, number | undefined][] = [
+    [t.statPending, stats?.pending],
+    [t.statProcessing, stats?.processing],
+    [t.statCompleted, stats?.completed],
+    [t.statFailed, stats?.failed],
+    [t.statTotal, stats?.total],
+  ];
+
+  return (
+    <section class="card studio-wide" aria-labelledby="queue-heading">
+      <h2 id="queue-heading">{t.queueHeading}</h2>
+      <p>{t.queueIntro}</p>
+      <form class="studio-form" onSubmit={onAdd} aria-label={t.addJobButton} aria-describedby="queue-add-status">
+        <label for="queue-url">{t.urlLabel}</label>
+        <input id="queue-url" name="url" type="url" required maxLength={2048} placeholder="https://www.tiktok.com/@user/video/…" />
+        <label for="queue-priority">{t.priorityLabel}</label>
+        <input id="queue-priority" name="priority" type="number" required min={1} max={10} step={1} defaultValue="5" />
+        <button type="submit" disabled={addStatus.kind === "busy"}>{t.addJobButton}</button>
+        <StatusLine status={addStatus} id="queue-add-status" />
+      </form>
+
+      <h3 id="queue-stats-heading">{t.statsHeading}</h3>
+      <dl class="studio-stats" aria-labelledby="queue-stats-heading" data-testid="queue-stats">
+        {counts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value ?? "–"}</dd>
+          </div>
+        ))}
+      </dl>
+
+      <h3 id="queue-jobs-heading">{t.jobsHeading}</h3>
+      <div class="studio-toolbar">
+        <label for="queue-filter">{t.filterLabel}</label>
+        <select id="queue-filter" value={filter} onChange={(e) => setFilter(e.currentTarget.value as JobStatus | "")}>
+          <option value="">{t.filterAll}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>{statusWord[s]}</option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void load()}>{t.refreshButton}</button>
+      </div>
+      <div class="studio-table-wrap" tabIndex={0} role="region" aria-labelledby="queue-jobs-heading">
+        <table class="studio-table">
+          <caption class="visually-hidden">{t.jobsCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colPriority}</th>
+              <th scope="col">{t.colStatus}</th>
+              <th scope="col">{t.colUrl}</th>
+              <th scope="col">{t.colAttempts}</th>
+              <th scope="col">{t.colCreated}</th>
+              <th scope="col">{t.colError}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.length === 0 ? (
+              <tr>
+                <td colSpan={6}>{t.noJobs}</td>
+              </tr>
+            ) : (
+              jobs.map((job) => (
+                <tr key={job.job_id} data-job-id={job.job_id}>
+                  <td>{job.priority}</td>
+                  <td>{statusWord[job.status]}</td>
+                  <td class="studio-url">{job.url}</td>
+                  <td>
+                    {job.attempts} / {job.max_retries + 1}
+                  </td>
+                  <td>{new Date(job.created_at).toLocaleString()}</td>
+                  <td>{job.error ?? ""}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <StatusLine status={loadStatus} id="queue-load-status" />
+    </section>
+  );
+}
