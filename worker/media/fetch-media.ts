@@ -158,7 +158,17 @@ export type FetchOutcome =
 export async function fetchMediaAndWait(
   env: Env,
   input: { service: MediaFetchPayload["service"]; sourceId: string; canonicalUrl: string; fetchUrl: string; select: FetchSelection },
-  opts: { face: string; ownerUserId?: number | null; priority?: number; timeoutMs?: number },
+  opts: {
+    face: string;
+    ownerUserId?: number | null;
+    priority?: number;
+    timeoutMs?: number;
+    /**
+     * A channel (already named, see media/progress-channel.ts) that receives the task's events: the task
+     * submitted or joined here, finished or not, so a client of a synchronous request can show progress.
+     */
+    progressChannel?: string;
+  },
 ): Promise<FetchOutcome> {
   const timeoutMs = opts.timeoutMs ?? getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
   const deadline = Date.now() + timeoutMs;
@@ -172,6 +182,9 @@ export async function fetchMediaAndWait(
       priority: opts.priority ?? 5,
       face: opts.face,
       ownerUserId: opts.ownerUserId ?? null,
+      // Watched before the wait, and sent the current state at once: a task that is already finished (a
+      // cache hit) gives the channel its final event right away.
+      watch: opts.progressChannel,
     });
     started ||= created || reopened;
     const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });

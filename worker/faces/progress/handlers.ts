@@ -1,0 +1,12 @@
+import { AppError } from "../../lib/errors";
+import type { AppRouteHandler } from "../../lib/app-context";
+import { progressChannelName } from "../../media/progress-channel";
+import { channelStub } from "../../tasks/events";
+import type { ProgressSocketRoute } from "./routes";
+
+/** Hands the handshake to the channel's JobProgress object, which sends its current state (if any) first. */
+export const progressSocket: AppRouteHandler<ProgressSocketRoute> = async (c) => {
+  const { channel } = c.req.valid("param");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "Expected a WebSocket upgrade");
+  return channelStub(c.env, progressChannelName(channel)).fetch(c.req.raw);
+};
