@@ -8,5 +8,8 @@ import type { ProgressSocketRoute } from "./routes";
 export const progressSocket: AppRouteHandler<ProgressSocketRoute> = async (c) => {
   const { channel } = c.req.valid("param");
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new AppError(426, "Expected a WebSocket upgrade");
-  return channelStub(c.env, progressChannelName(channel)).fetch(c.req.raw);
+  const upgraded = await channelStub(c.env, progressChannelName(channel)).fetch(c.req.raw);
+  // The 101's documented content describes the socket's messages, which no typed body could carry: the
+  // Durable Object's handshake response is passed on as it is.
+  return upgraded as unknown as Awaited<ReturnType<AppRouteHandler<ProgressSocketRoute>>>;
 };

@@ -3,6 +3,7 @@
  * synchronous media request with `X-Progress-Channel` (see worker/media/progress-channel.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { taskEventSchema } from "../../durable/progress-event";
 import { converterErrors, errorResponse } from "../../lib/error-format";
 import { progressChannelId } from "../../media/progress-channel";
 
@@ -27,7 +28,12 @@ export const progressSocket = createRoute({
   ].join(" "),
   request: { params: ProgressChannelParams },
   responses: {
-    101: { description: "Switching Protocols" },
+    // OpenAPI has no words for WebSocket messages: the 101's content documents what each message is, so
+    // clients (the web app's Save page) get the event's type from the same document.
+    101: {
+      description: "Switching Protocols; then one JSON message per task event",
+      content: { "application/json": { schema: taskEventSchema.openapi("TaskEvent") } },
+    },
     400: errorResponse(converterErrors, 400, "The channel is not a UUID"),
     426: errorResponse(converterErrors, 426, "Not a WebSocket upgrade"),
     429: errorResponse(converterErrors, 429, "Over the rate limit"),
