@@ -140,6 +140,24 @@ describe("web app: save & convert", () => {
     const id3 = bytes.subarray(0, 3).toString("latin1") === "ID3";
     const frameSync = bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0;
     expect(id3 || frameSync).toBe(true);
+
+    // An Instagram video post: the content option, then an mp4.
+    await page.getByLabel("Link to the video or post").fill("https://www.instagram.com/p/Ve2eClip1/");
+    await page.getByLabel("Content").selectOption("video");
+    await page.getByRole("button", { name: "Save" }).click();
+    const igButton = page.getByRole("button", { name: /Download instagram_video_/ });
+    await igButton.waitFor({ timeout: 90_000 });
+    const ig = await downloadedBytes(page, () => igButton.click());
+    expect(ig.bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
+
+    // A removed video, in Russian: the message is looked up in the chosen language.
+    await page.getByLabel("Link to the video or post").fill("https://www.youtube.com/watch?v=unavailable");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 60_000 }).toContain("This video was not found");
+    await page.getByLabel("Language").selectOption("ru");
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Видео не найдено");
+    await screenshotBoth(page, "save-error-not-found-ru");
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(browser.aborted).toEqual([]);
     await page.close();
   });

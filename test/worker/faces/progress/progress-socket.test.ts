@@ -64,6 +64,23 @@ describe("progress channels of synchronous media requests", () => {
     expect(socket.events).toEqual([expect.objectContaining({ type: "task", taskId: task.id, status: "succeeded", progress: 100, final: true })]);
   });
 
+  // Every face whose request waits for a fetch passes its channel on: the converter with its own selection,
+  // the studio with the saver's (a shared key, see worker/media/tiktok-post.ts).
+  it.each([
+    ["/api/tiktok/convert", { kind: "video", noWatermark: true, maxItems: 1, bundle: "none" }, "6718335390845095211"],
+    ["/api/v1/download", { kind: "any", noWatermark: true, maxItems: 35, bundle: "none" }, "6718335390845095212"],
+  ] as const)("should pass %s's channel to its fetch task", async (path, select, id) => {
+    const url = `https://www.tiktok.com/@scout2015/video/${id}`;
+    const idempotencyKey = mediaFetchKey({ service: "tiktok", sourceId: id, select });
+    const { task } = await seedSucceededFetch(env, { idempotencyKey, outputs: 1, lastAccessedAt: Date.now() });
+    const channel = crypto.randomUUID();
+    const socket = await openChannel(channel);
+    const res = await postJson(path, { url }, { "X-Progress-Channel": channel });
+    expect(res.status).toBe(200);
+    await until(() => socket.isClosed());
+    expect(socket.events).toEqual([expect.objectContaining({ taskId: task.id, status: "succeeded", final: true })]);
+  });
+
   it("should send each change of a running task, the current state first, while the request waits", async () => {
     const url = "https://www.tiktok.com/@scout2015/video/6718335390845095202";
     const task = await insertTask(env, {

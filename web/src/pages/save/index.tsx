@@ -14,7 +14,7 @@ import { SignInNotice } from "../../components/sign-in-notice";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { detectService, type Detected, type Service } from "./detect";
-import { failureOf } from "./failures";
+import { failureOf, type FailureKey } from "./failures";
 import { openProgressChannel, type TaskEvent } from "./progress-socket";
 import { TEXT, type SaveText } from "./text";
 import "./save.css";
@@ -34,7 +34,8 @@ type Phase =
   | { kind: "idle" }
   | { kind: "working"; event: TaskEvent | undefined }
   | { kind: "done"; downloads: Download[] }
-  | { kind: "error"; text: string };
+  /** The words are looked up when drawn, so a language switch translates a message already shown. */
+  | { kind: "error"; reason: FailureKey | "networkError" };
 
 /** The answer of a face, reduced to what the page needs: files, or the HTTP status of the failure. */
 type Answer = { ok: true; downloads: Download[] } | { ok: false; status: number };
@@ -86,9 +87,10 @@ async function send(
 }
 
 /** A converted file needs the bearer token, so it is fetched here and handed to the browser as a blob. */
-function ConvertedDownload({ file, onError }: { file: Extract<Download, { kind: "converted" }>; onError: (text: string) => void }) {
+type DownloadFailure = "downloadFailed" | "networkError";
+
+function ConvertedDownload({ file, onError }: { file: Extract<Download, { kind: "converted" }>; onError: (reason: DownloadFailure) => void }) {
   const t = usePageText(TEXT);
-  const common = useText();
   const [busy, setBusy] = useState(false);
   const onClick = async () => {
     setBusy(true);
@@ -96,7 +98,7 @@ function ConvertedDownload({ file, onError }: { file: Extract<Download, { kind: 
       const path = file.service === "youtube" ? "/api/youtube/download" : "/api/instagram/download";
       const { data } = await api.POST(path, { body: { filename: file.filename }, parseAs: "blob" });
       if (!(data instanceof Blob)) {
-        onError(t.downloadFailed);
+        onError("downloadFailed");
         return;
       }
       const href = URL.createObjectURL(data);
@@ -109,7 +111,7 @@ function ConvertedDownload({ file, onError }: { file: Extract<Download, { kind: 
       // The browser has taken the blob once the click is handled; the URL is not needed after that.
       setTimeout(() => URL.revokeObjectURL(href), 60_000);
     } catch {
-      onError(common.networkError);
+      onError("networkError");
     } finally {
       setBusy(false);
     }
@@ -130,7 +132,7 @@ export function SavePage() {
   const [resolution, setResolution] = useState<Resolution>("720p");
   const [igType, setIgType] = useState<InstagramType>("video");
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
-  const [downloadError, setDownloadError] = useState<string>();
+  const [downloadError, setDownloadError] = useState<DownloadFailure>();
   /** A newer submission makes an older one's late events and answer irrelevant. */
   const attempt = useRef(0);
 
@@ -141,9 +143,9 @@ export function SavePage() {
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setDownloadError(undefined);
-    if (detected.kind === "empty" || detected.kind === "invalid") return setPhase({ kind: "error", text: t.errorInvalidUrl });
-    if (detected.kind === "unsupported") return setPhase({ kind: "error", text: t.errorUnsupportedSite });
-    if (blockedBySignIn) return setPhase({ kind: "error", text: t.errorSignIn });
+    if (detected.kind === "empty" || detected.kind === "invalid") return setPhase({ kind: "error", reason: "errorInvalidUrl" });
+    if (detected.kind === "unsupported") return setPhase({ kind: "error", reason: "errorUnsupportedSite" });
+    if (blockedBySignIn) return setPhase({ kind: "error", reason: "errorSignIn" });
 
     const mine = ++attempt.current;
     let last: TaskEvent | undefined;
@@ -157,9 +159,9 @@ export function SavePage() {
       const answer = await send(detected, { format, resolution, igType }, channel.id);
       if (attempt.current !== mine) return;
       if (answer.ok) setPhase({ kind: "done", downloads: answer.downloads });
-      else setPhase({ kind: "error", text: t[failureOf(answer.status, last?.error?.code)] });
+      else setPhase({ kind: "error", reason: failureOf(answer.status, last?.error?.code) });
     } catch {
-      if (attempt.current === mine) setPhase({ kind: "error", text: common.networkError });
+      if (attempt.current === mine) setPhase({ kind: "error", reason: "networkError" });
     } finally {
       channel.close();
     }
@@ -167,9 +169,9 @@ export function SavePage() {
 
   const status: Status =
     phase.kind === "error"
-      ? { kind: "error", text: phase.text }
+      ? { kind: "error", text: phase.reason === "networkError" ? common.networkError : t[phase.reason] }
       : downloadError
-        ? { kind: "error", text: downloadError }
+        ? { kind: "error", text: downloadError === "networkError" ? common.networkError : t.downloadFailed }
         : phase.kind === "done"
           ? { kind: "ok", text: t.ready }
           : phase.kind === "working"
