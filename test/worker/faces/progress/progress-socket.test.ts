@@ -36,6 +36,9 @@ async function openChannel(channel: string, headers: Record<string, string> = { 
   return { res, ws, events, isClosed: () => closed };
 }
 
+const watchersOf = async (taskId: string) =>
+  (await getDb(env).select().from(taskWatchers).where(eq(taskWatchers.taskId, taskId))).map((w) => w.channel);
+
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
 };
@@ -62,6 +65,8 @@ describe("progress channels of synchronous media requests", () => {
     expect(res.status).toBe(200);
     await until(() => socket.isClosed());
     expect(socket.events).toEqual([expect.objectContaining({ type: "task", taskId: task.id, status: "succeeded", progress: 100, final: true })]);
+    // Answered: the cached task no longer fans its events out to this request's channel.
+    expect(await watchersOf(task.id)).toEqual([]);
   });
 
   // Every face whose request waits for a fetch passes its channel on: the converter with its own selection,
@@ -110,8 +115,11 @@ describe("progress channels of synchronous media requests", () => {
     await until(() => socket.events.length >= 2);
     expect(socket.events[1]).toMatchObject({ taskId: task.id, progress: 60, stage: "converting", final: false });
 
-    // SYNC_TASK_TIMEOUT_SECONDS is 5 in the tests: the request gives up while the task runs on.
+    expect(await watchersOf(task.id)).toEqual([`progress:${channel}`]);
+    // SYNC_TASK_TIMEOUT_SECONDS is 5 in the tests: the request gives up while the task runs on, and its
+    // channel stops hearing the task (a retry of the request brings its own).
     expect((await answer).status).toBe(504);
+    expect(await watchersOf(task.id)).toEqual([]);
     socket.ws!.close();
   });
 
@@ -129,6 +137,6 @@ describe("progress channels of synchronous media requests", () => {
 
     const { task } = await seedSucceededFetch(env, { idempotencyKey: await saverKeyFor(url), outputs: 1, lastAccessedAt: Date.now() });
     expect((await postJson("/download", { url })).status).toBe(200);
-    expect(await getDb(env).select().from(taskWatchers).where(eq(taskWatchers.taskId, task.id))).toEqual([]);
+    expect(await watchersOf(task.id)).toEqual([]);
   });
 });
