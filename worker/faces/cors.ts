@@ -11,7 +11,7 @@ import type { AppEnv } from "../lib/app-context";
 import type { RouteEntry, RouteTable } from "./route-table";
 
 /** Request headers a cross-origin caller may send. */
-const ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, Range, If-None-Match, If-Range, X-Requested-With";
+const ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, Range, If-None-Match, If-Range, X-Requested-With, X-Progress-Channel";
 /** Response headers a cross-origin caller may read (players need the range ones, clients the limits). */
 const EXPOSE_HEADERS =
   "Content-Length, Content-Range, Accept-Ranges, ETag, Content-Disposition, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Request-Id";

@@ -7,9 +7,10 @@ import { apiKeysFace } from "./api-keys";
 import { archiverFace } from "./archiver";
 import { converterFace } from "./converter";
 import type { Face } from "./face";
+import { progressFace } from "./progress";
 import { saverFace } from "./saver";
 import { socialFace } from "./social";
 import { studioFace } from "./studio";
 import { transcoderBlobsFace } from "./transcoder-blobs";
 
-export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace, archiverFace, studioFace];
+export const FACES: readonly Face[] = [saverFace, converterFace, apiKeysFace, adminFace, transcoderBlobsFace, socialFace, archiverFace, studioFace, progressFace];

@@ -13,6 +13,7 @@ import { AppError } from "../lib/errors";
 import { getConfig } from "../env";
 import { expireTask, submitTask, waitForTask } from "../tasks/engine";
 import { TaskError } from "../tasks/errors";
+import { unwatchTask } from "../tasks/events";
 import type { TaskHandler, TaskRunContext } from "../tasks/registry";
 import { deletePrefix } from "./orphans";
 import { registerFile, touchFilesForHandOut } from "./store";
@@ -158,39 +159,65 @@ export type FetchOutcome =
 export async function fetchMediaAndWait(
   env: Env,
   input: { service: MediaFetchPayload["service"]; sourceId: string; canonicalUrl: string; fetchUrl: string; select: FetchSelection },
-  opts: { face: string; ownerUserId?: number | null; priority?: number; timeoutMs?: number },
+  opts: {
+    face: string;
+    ownerUserId?: number | null;
+    priority?: number;
+    timeoutMs?: number;
+    /**
+     * A channel (already named, see media/progress-channel.ts) that receives the task's events: the task
+     * submitted or joined here, finished or not, so a client of a synchronous request can show progress.
+     */
+    progressChannel?: string;
+  },
 ): Promise<FetchOutcome> {
   const timeoutMs = opts.timeoutMs ?? getConfig(env).SYNC_TASK_TIMEOUT_SECONDS * 1000;
   const deadline = Date.now() + timeoutMs;
   const payload: MediaFetchPayload = { ...input };
   let started = false;
-  for (let round = 0; round < 2; round++) {
-    const { task, created, reopened } = await submitTask(env, {
-      kind: MEDIA_FETCH_KIND,
-      payload,
-      idempotencyKey: mediaFetchKey(payload),
-      priority: opts.priority ?? 5,
-      face: opts.face,
-      ownerUserId: opts.ownerUserId ?? null,
-    });
-    started ||= created || reopened;
-    const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });
-    if (timedOut) return { ok: false, task: final, failure: { kind: "timeout" } };
-    if (final.status === "dead" || failedFast(final)) {
-      return { ok: false, task: final, failure: { kind: "failed", code: final.errorCode ?? "internal", message: final.errorMessage ?? "failed" } };
+  /** Tasks this call watched for its channel: unwatched when the call is answered (see below). */
+  const watched: string[] = [];
+  try {
+    for (let round = 0; round < 2; round++) {
+      const { task, created, reopened } = await submitTask(env, {
+        kind: MEDIA_FETCH_KIND,
+        payload,
+        idempotencyKey: mediaFetchKey(payload),
+        priority: opts.priority ?? 5,
+        face: opts.face,
+        ownerUserId: opts.ownerUserId ?? null,
+        // Watched before the wait, and sent the current state at once: a task that is already finished (a
+        // cache hit) gives the channel its final event right away.
+        watch: opts.progressChannel,
+      });
+      started ||= created || reopened;
+      watched.push(task.id);
+      const { task: final, timedOut } = await waitForTask(env, task.id, Math.max(0, deadline - Date.now()), { until: failedFast });
+      if (timedOut) return { ok: false, task: final, failure: { kind: "timeout" } };
+      if (final.status === "dead" || failedFast(final)) {
+        return { ok: false, task: final, failure: { kind: "failed", code: final.errorCode ?? "internal", message: final.errorMessage ?? "failed" } };
+      }
+      if (final.status === "expired") continue;
+      const result = mediaFetchResultSchema.parse(final.result);
+      // A cache hit is a read: the idle clock restarts before the files are handed out, or a file last read
+      // just under the TTL ago would be collected by the next cron pass right after the client got its URL.
+      // The refresh returns the rows that still exist, so a collector that got there first is detected here.
+      const wanted = new Set(result.outputs.map((o) => o.fileId));
+      const rows = await touchFilesForHandOut(env, [...wanted]);
+      if (rows.length === wanted.size) {
+        return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])), cached: !started };
+      }
+      // Collected between completion and now: mark it expired (if GC has not already) and go again.
+      await expireTask(env, final.id);
     }
-    if (final.status === "expired") continue;
-    const result = mediaFetchResultSchema.parse(final.result);
-    // A cache hit is a read: the idle clock restarts before the files are handed out, or a file last read
-    // just under the TTL ago would be collected by the next cron pass right after the client got its URL.
-    // The refresh returns the rows that still exist, so a collector that got there first is detected here.
-    const wanted = new Set(result.outputs.map((o) => o.fileId));
-    const rows = await touchFilesForHandOut(env, [...wanted]);
-    if (rows.length === wanted.size) {
-      return { ok: true, task: final, result, files: new Map(rows.map((f) => [f.id, f])), cached: !started };
+    return { ok: false, task: undefined, failure: { kind: "failed", code: "files.missing", message: "stored files disappeared" } };
+  } finally {
+    // The channel belongs to this one request: once it is answered nobody listens, and a cached task that
+    // lives on would otherwise keep fanning its later events (a reopen, an expiry) out to every channel that
+    // ever asked. The final event is normally addressed already (publishTaskEvents reads the watchers before
+    // it publishes, and the waiter wakes on that publish); the answer carries the outcome in any case.
+    if (opts.progressChannel) {
+      for (const taskId of watched) await unwatchTask(env, taskId, opts.progressChannel);
     }
-    // Collected between completion and now: mark it expired (if GC has not already) and go again.
-    await expireTask(env, final.id);
   }
-  return { ok: false, task: undefined, failure: { kind: "failed", code: "files.missing", message: "stored files disappeared" } };
 }

@@ -3,7 +3,7 @@
  * watcher (`task_watchers`) and to the task's own channel `task:<id>`. Best effort: D1 stays the truth,
  * and whoever waits re-reads it (see `waitForTask`), so a lost publish delays nobody for long.
  */
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { tasks, taskWatchers, TASK_STATUSES, type TaskRow, type TaskStatus } from "../db/schema";
 import type { TaskEvent } from "../durable/progress-event";
@@ -86,6 +86,15 @@ export async function watchTask(env: Env, taskId: string, channel: string): Prom
     await channelStub(env, channel).publish(taskEvent(task));
   } catch (err) {
     logPublishFailure(err);
+  }
+}
+
+/** Stop sending a task's events to `channel`. Never throws: a watcher left behind costs a publish, not a fault. */
+export async function unwatchTask(env: Env, taskId: string, channel: string): Promise<void> {
+  try {
+    await getDb(env).delete(taskWatchers).where(and(eq(taskWatchers.taskId, taskId), eq(taskWatchers.channel, channel)));
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", event: "task.unwatch_failed", taskId, error: String(err) }));
   }
 }
 

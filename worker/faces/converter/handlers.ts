@@ -3,6 +3,7 @@ import { requireCaller } from "../../auth/context";
 import { issueAccessToken } from "../../auth/jwt";
 import { authenticateUser, registerUser } from "../../auth/users";
 import type { AppEnv, AppRouteHandler } from "../../lib/app-context";
+import { progressChannelOf } from "../../media/progress-channel";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import type * as R from "./routes";
@@ -36,17 +37,23 @@ export const userInfo: AppRouteHandler<R.UserInfoRoute> = (c) => c.json({ status
 const converted = (filename: string, message: string) => ({ status: "success" as const, message, filename });
 
 export const youtubeConvert: AppRouteHandler<R.YoutubeConvertRoute> = async (c) => {
-  const { filename } = await service.convertYoutube(c.env, caller(c).userId, c.req.valid("json"));
+  const { filename } = await service.convertYoutube(c.env, caller(c).userId, c.req.valid("json"), {
+    progressChannel: progressChannelOf(c.req.valid("header")),
+  });
   return c.json(converted(filename, "Download complete"), 200);
 };
 
 export const instagramConvert: AppRouteHandler<R.InstagramConvertRoute> = async (c) => {
-  const { filename } = await service.convertInstagram(c.env, caller(c).userId, c.req.valid("json"));
+  const { filename } = await service.convertInstagram(c.env, caller(c).userId, c.req.valid("json"), {
+    progressChannel: progressChannelOf(c.req.valid("header")),
+  });
   return c.json(converted(filename, "download complete"), 200);
 };
 
 export const tiktokConvert: AppRouteHandler<R.TiktokConvertRoute> = async (c) => {
-  const { filename } = await service.convertTiktok(c.env, c.get("auth")?.userId ?? null, c.req.valid("json"));
+  const { filename } = await service.convertTiktok(c.env, c.get("auth")?.userId ?? null, c.req.valid("json"), {
+    progressChannel: progressChannelOf(c.req.valid("header")),
+  });
   return c.json(converted(filename, "Download complete"), 200);
 };
 

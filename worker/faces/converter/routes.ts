@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { converterErrors, errorResponse, StatusMessage } from "../../lib/error-format";
 import { binary, json, jsonBody as body } from "../../lib/openapi";
+import { ProgressChannelHeaders } from "../../media/progress-channel";
 
 const accountTags = ["Converter: accounts (seed 001)"];
 const youtubeTags = ["Converter: YouTube (seed 001)"];
@@ -104,8 +105,16 @@ export const FilenameRequest = z
   .object({ filename: z.string().min(1).max(255).openapi({ example: "video_title_ab12cd34.mp4" }) })
   .openapi("FilenameRequest");
 
+/** Every convert route takes a progress channel: its request is the body plus the optional header. */
+const convertRequest = <T extends z.ZodType>(schema: T) => ({ ...body(schema), headers: ProgressChannelHeaders });
+
+/** Appended to each convert route's description. */
+const PROGRESS_NOTE =
+  " With `X-Progress-Channel: <uuid>` the conversion's progress events go to the WebSocket `GET /api/progress/{channel}`; " +
+  "a header value that is not a UUID is a 400 validation error.";
+
 const convertErrors = {
-  400: errorResponse(converterErrors, 400, "Invalid input, or a URL of another site"),
+  400: errorResponse(converterErrors, 400, "Invalid input (body, or an X-Progress-Channel that is not a UUID), or a URL of another site"),
   401: errorResponse(converterErrors, 401, "Authentication required"),
   403: errorResponse(converterErrors, 403, "The post is private"),
   404: errorResponse(converterErrors, 404, "The content does not exist or has nothing of the requested type"),
@@ -130,8 +139,8 @@ export const youtubeConvert = createRoute({
   description:
     "Authentication required. `resolution` caps the video height (default 720p for mp4; never upscaled; ignored for mp3). " +
     "The file is named after the video title plus 8 random hex digits (`video_title_ab12cd34.mp4`). The same video with the " +
-    "same options is fetched once and shared from the cache.",
-  request: body(YoutubeConvertRequest),
+    "same options is fetched once and shared from the cache." + PROGRESS_NOTE,
+  request: convertRequest(YoutubeConvertRequest),
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
 });
 
@@ -150,8 +159,8 @@ export const instagramConvert = createRoute({
   description:
     "Authentication required. A post with one item of the requested type yields `instagram_video_ab12cd34.mp4` or " +
     "`instagram_image_ab12cd34.jpg`; a carousel with several yields `instagram_ab12cd34.zip`. A `type` other than video or " +
-    "image answers 400 `invalid content type`; a post with nothing of that type answers 404.",
-  request: body(InstagramConvertRequest),
+    "image answers 400 `invalid content type`; a post with nothing of that type answers 404." + PROGRESS_NOTE,
+  request: convertRequest(InstagramConvertRequest),
   responses: { 200: json(ConvertResponse, "download complete"), ...convertErrors },
 });
 
@@ -166,8 +175,8 @@ export const tiktokConvert = createRoute({
   summary: "Download a TikTok video as MP4",
   description:
     "No authentication required (as documented); with a valid bearer token the conversion is logged to that user, and an " +
-    "invalid token is refused (401). Watermark-free format preferred where available.",
-  request: body(TiktokConvertRequest),
+    "invalid token is refused (401). Watermark-free format preferred where available." + PROGRESS_NOTE,
+  request: convertRequest(TiktokConvertRequest),
   responses: { 200: json(ConvertResponse, "Download complete"), ...convertErrors },
 });
 

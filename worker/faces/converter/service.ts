@@ -56,6 +56,8 @@ interface ConvertInput {
   url: string;
   userId: number | null;
   select: FetchSelection;
+  /** The named channel that hears the fetch task's events (media/progress-channel.ts), if the client asked. */
+  progressChannel?: string;
   format: string;
   resolution?: string | null;
   /** Picks the file among the outputs and names it. */
@@ -76,7 +78,7 @@ async function convert(env: Env, input: ConvertInput): Promise<{ filename: strin
     const outcome = await fetchMediaAndWait(
       env,
       { service: source.service, sourceId: source.id, canonicalUrl: source.canonicalUrl, fetchUrl: source.fetchUrl, select: input.select },
-      { face: "converter", ownerUserId: input.userId },
+      { face: "converter", ownerUserId: input.userId, progressChannel: input.progressChannel },
     );
     if (!outcome.ok) throw fetchFailureToError(outcome.failure, CONVERTER_FAILURES);
     const picked = input.pick(outcome.result.outputs, outcome.result.title);
@@ -95,7 +97,12 @@ async function convert(env: Env, input: ConvertInput): Promise<{ filename: strin
 
 const byIndex = <T extends { index: number }>(items: T[]) => [...items].sort((a, b) => a.index - b.index);
 
-export function convertYoutube(env: Env, userId: number, body: { url: string; format: "mp4" | "mp3"; resolution?: string }) {
+/** Options of every conversion that are not the request body. */
+export interface ConvertOptions {
+  progressChannel?: string;
+}
+
+export function convertYoutube(env: Env, userId: number, body: { url: string; format: "mp4" | "mp3"; resolution?: string }, opts: ConvertOptions = {}) {
   const resolution = body.format === "mp4" ? (body.resolution ?? "720p") : null;
   const select: FetchSelection =
     body.format === "mp3"
@@ -108,6 +115,7 @@ export function convertYoutube(env: Env, userId: number, body: { url: string; fo
     select,
     format: body.format,
     resolution,
+    progressChannel: opts.progressChannel,
     pick(outputs, title) {
       const first = byIndex(outputs.filter((o) => o.kind !== "archive"))[0];
       if (!first) return undefined;
@@ -116,13 +124,14 @@ export function convertYoutube(env: Env, userId: number, body: { url: string; fo
   });
 }
 
-export function convertInstagram(env: Env, userId: number, body: { url: string; type: "video" | "image" }) {
+export function convertInstagram(env: Env, userId: number, body: { url: string; type: "video" | "image" }, opts: ConvertOptions = {}) {
   return convert(env, {
     service: "instagram",
     url: body.url,
     userId,
     select: { kind: body.type, noWatermark: true, maxItems: 20, bundle: "zip" },
     format: body.type === "video" ? "mp4" : "jpg",
+    progressChannel: opts.progressChannel,
     pick(outputs) {
       const items = byIndex(outputs.filter((o) => o.kind !== "archive"));
       if (items.length === 0) return undefined;
@@ -137,13 +146,14 @@ export function convertInstagram(env: Env, userId: number, body: { url: string; 
   });
 }
 
-export function convertTiktok(env: Env, userId: number | null, body: { url: string }) {
+export function convertTiktok(env: Env, userId: number | null, body: { url: string }, opts: ConvertOptions = {}) {
   return convert(env, {
     service: "tiktok",
     url: body.url,
     userId,
     select: { kind: "video", noWatermark: true, maxItems: 1, bundle: "none" },
     format: "mp4",
+    progressChannel: opts.progressChannel,
     pick(outputs) {
       const video = byIndex(outputs.filter((o) => o.kind === "video"))[0];
       return video ? { fileId: video.fileId, filename: `tiktok_video_${randomHex(4)}.mp4` } : undefined;

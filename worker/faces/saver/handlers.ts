@@ -1,5 +1,6 @@
 import { AppError } from "../../lib/errors";
 import type { AppRouteHandler } from "../../lib/app-context";
+import { progressChannelOf } from "../../media/progress-channel";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import type { DownloadRoute, StreamRoute } from "./routes";
@@ -7,7 +8,7 @@ import { findSavedFile, saveTikTok } from "./service";
 
 export const download: AppRouteHandler<DownloadRoute> = async (c) => {
   const { url } = c.req.valid("json");
-  const files = await saveTikTok(c.env, url, c.get("auth")?.userId);
+  const files = await saveTikTok(c.env, url, c.get("auth")?.userId, { progressChannel: progressChannelOf(c.req.valid("header")) });
   return c.json({ files }, 200);
 };
 

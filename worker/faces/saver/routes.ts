@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, saverErrors } from "../../lib/error-format";
 import { binary, json, jsonBody } from "../../lib/openapi";
+import { ProgressChannelHeaders } from "../../media/progress-channel";
 
 const tags = ["TikTok saver (seed 000)"];
 
@@ -34,8 +35,10 @@ export const download = createRoute({
     "a repeated request is answered from the cache while the files exist (they expire after 30 idle minutes).",
     "Unknown body fields are ignored, as in the original service. An empty `url` is 400 `URL is required`; a missing or",
     "non-string `url` is a 422 validation error; a URL that is not a TikTok post is 400.",
+    "With `X-Progress-Channel: <uuid>` the download's progress events go to the WebSocket `GET /api/progress/{channel}`;",
+    "a header value that is not a UUID is a 422 validation error.",
   ].join(" "),
-  request: jsonBody(DownloadRequest),
+  request: { ...jsonBody(DownloadRequest), headers: ProgressChannelHeaders },
   responses: {
     200: json(DownloadResponse, "The stored files"),
     ...errorResponses(saverErrors, {
@@ -43,7 +46,7 @@ export const download = createRoute({
       403: "The post is private",
       404: "The post does not exist, or its files were not found after download",
       413: "The media exceeds the size limit",
-      422: "Request body failed validation",
+      422: "Request body (or the X-Progress-Channel header) failed validation",
       500: "The download failed (`Failed to save the file`) or an unexpected error",
       502: "The source site could not be reached (`Could not reach www.tiktok.com`)",
       504: "The download did not finish in time; repeating the request joins the same download",

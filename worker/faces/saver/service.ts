@@ -29,9 +29,14 @@ const SAVER_FAILURES: FailureWording = {
   fallback: [500, "Failed to save the file"],
 };
 
-export async function saveTikTok(env: Env, rawUrl: string, ownerUserId?: number | null): Promise<SavedFile[]> {
+export async function saveTikTok(
+  env: Env,
+  rawUrl: string,
+  ownerUserId?: number | null,
+  opts: { progressChannel?: string } = {},
+): Promise<SavedFile[]> {
   const source = await resolveTikTokPost(env, rawUrl);
-  const outcome = await fetchMediaAndWait(env, tiktokPostFetch(source), { face: "saver", ownerUserId });
+  const outcome = await fetchMediaAndWait(env, tiktokPostFetch(source), { face: "saver", ownerUserId, progressChannel: opts.progressChannel });
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, SAVER_FAILURES);
 
   const outputs = [...outcome.result.outputs].filter((o) => o.kind !== "archive").sort((a, b) => a.index - b.index);

@@ -26,13 +26,14 @@ export interface DownloadedVideo {
   canonicalUrl: string;
 }
 
-export async function downloadVideo(env: Env, rawUrl: string, caller: StudioCaller, opts: { priority?: number; timeoutMs?: number } = {}): Promise<DownloadedVideo> {
+export async function downloadVideo(env: Env, rawUrl: string, caller: StudioCaller, opts: { priority?: number; timeoutMs?: number; progressChannel?: string } = {}): Promise<DownloadedVideo> {
   const source = await resolveTikTokPost(env, rawUrl);
   const outcome = await fetchMediaAndWait(env, tiktokPostFetch(source), {
     face: "studio",
     ownerUserId: caller,
     priority: opts.priority,
     timeoutMs: opts.timeoutMs,
+    progressChannel: opts.progressChannel,
   });
   if (!outcome.ok) throw fetchFailureToError(outcome.failure, STUDIO_FETCH_FAILURES);
   const video = outcome.result.outputs.find((o) => o.kind === "video");

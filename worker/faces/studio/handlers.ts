@@ -1,6 +1,7 @@
 /** Seed 003's health, download and file handlers: validated HTTP in, service calls, the document's bodies out. */
 import type { AppRouteHandler } from "../../lib/app-context";
 import { AppError } from "../../lib/errors";
+import { progressChannelOf } from "../../media/progress-channel";
 import { serveFile } from "../../media/serve";
 import { touchFile } from "../../media/store";
 import { recordLater } from "./analytics/record";
@@ -19,7 +20,9 @@ export const download: AppRouteHandler<DownloadRoute> = async (c) => {
   const started = Date.now();
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   try {
-    const { response, canonicalUrl } = await downloadVideo(c.env, url, c.get("auth")?.userId ?? null);
+    const { response, canonicalUrl } = await downloadVideo(c.env, url, c.get("auth")?.userId ?? null, {
+      progressChannel: progressChannelOf(c.req.valid("header")),
+    });
     recordLater(c.env, waitUntil, { kind: "download", ok: true, url: canonicalUrl, cacheHit: response.from_cache, durationMs: Date.now() - started });
     return c.json(response, 200);
   } catch (err) {

@@ -6,6 +6,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses, studioErrors } from "../../lib/error-format";
 import { binary, json, jsonBody } from "../../lib/openapi";
+import { ProgressChannelHeaders } from "../../media/progress-channel";
 import * as S from "./schemas";
 
 export const STUDIO_TAGS = ["Studio (seed 003)"];
@@ -37,12 +38,14 @@ export const download = createRoute({
     "studio endpoints accept (and `GET` serves). The second request for the same video answers from the cache",
     "(`from_cache: true`) without fetching again; so does a request that arrives while the same video is being fetched",
     "(it waits for that fetch). `duration` is in seconds. Files expire after FILE_IDLE_TTL_SECONDS without a read.",
+    "With `X-Progress-Channel: <uuid>` the download's progress events go to the WebSocket `GET /api/progress/{channel}`;",
+    "a header value that is not a UUID is a 400 validation error.",
   ].join(" "),
-  request: jsonBody(S.DownloadRequest),
+  request: { ...jsonBody(S.DownloadRequest), headers: ProgressChannelHeaders },
   responses: {
     200: json(S.DownloadResponse, "The stored video"),
     ...studioErrorResponses({
-      400: "Missing or malformed body, an empty URL, a URL that is not a TikTok video, or a photo post",
+      400: "Missing or malformed body, an X-Progress-Channel that is not a UUID, an empty URL, a URL that is not a TikTok video, or a photo post",
       403: "The video is private",
       404: "The video does not exist",
       409: "The file name is held by another account",
