@@ -6,16 +6,18 @@
  * views through the page; an over-long title is refused before any request; axe finds nothing serious.
  * Screenshots of both pages at desktop and phone width go to test-output/web/.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { makeClip, videoStatus, waitForVideoStatus } from "./support/social-videos";
 import { adminCli } from "./support/admin-cli";
 import { api, postJson } from "./support/client";
-import { goToPage, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 
 /** Long enough that `currentTime` past 2 s means something, short enough to get ready quickly. */
 const SHORT_CLIP_SECONDS = 8;
@@ -35,6 +37,17 @@ async function approvedAccount(prefix: string): Promise<{ username: string; pass
   expect(reg.status, await reg.text()).toBe(200);
   await adminCli(["approve", username]);
   return { username, password };
+}
+
+/** Whether the page's own content fits a phone's width (nothing in <main> scrolls sideways). */
+async function fitsPhoneWidth(page: Page): Promise<boolean> {
+  await page.setViewportSize(PHONE);
+  const fits = await page.evaluate(() => {
+    const main = document.querySelector("main")!;
+    return main.scrollWidth <= main.clientWidth;
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return fits;
 }
 
 /** The id of the reel an upload's job links to, once the upload was accepted. */
@@ -73,6 +86,7 @@ describe("web app: upload and watch", () => {
   let user: { username: string; password: string };
   let shortClip = "";
   let longClip = "";
+  let photo = "";
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "e2e-web-upload-"));
@@ -80,6 +94,8 @@ describe("web app: upload and watch", () => {
     longClip = path.join(dir, "long.mp4");
     await makeClip(shortClip, SHORT_CLIP_SECONDS);
     await makeClip(longClip, LONG_CLIP_SECONDS);
+    photo = path.join(dir, "photo.png");
+    await promisify(execFile)("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", photo]);
     browser = await launchBrowser();
     user = await approvedAccount("watch");
   }, 120_000);
@@ -126,16 +142,16 @@ describe("web app: upload and watch", () => {
     await screenshotBoth(page, "watch-playing");
 
     // One view per play, recorded by the page.
-    await expect.poll(() => reel.getByTestId("views-count").textContent(), { timeout: 15_000 }).toBe("1 views");
+    await expect.poll(() => reel.getByTestId("views-count").textContent(), { timeout: 15_000 }).toBe("Views: 1");
 
     const like = reel.getByRole("button", { name: "Like" });
     expect(await like.getAttribute("aria-pressed")).toBe("false");
     await like.click();
     await expect.poll(() => like.getAttribute("aria-pressed")).toBe("true");
-    expect(await reel.getByTestId("likes-count").textContent()).toBe("1 likes");
+    expect(await reel.getByTestId("likes-count").textContent()).toBe("Likes: 1");
     await like.click();
     await expect.poll(() => like.getAttribute("aria-pressed")).toBe("false");
-    expect(await reel.getByTestId("likes-count").textContent()).toBe("0 likes");
+    expect(await reel.getByTestId("likes-count").textContent()).toBe("Likes: 0");
 
     await reel.getByText("Comments (0)").click();
     await reel.getByLabel("Your comment").fill("Plays before it is ready!");
@@ -147,6 +163,7 @@ describe("web app: upload and watch", () => {
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshotBoth(page, "watch-feed");
+    expect(await fitsPhoneWidth(page)).toBe(true);
     expect(browser.aborted).toEqual([]);
     await page.close();
   }, 400_000);
@@ -183,6 +200,7 @@ describe("web app: upload and watch", () => {
     expect(uploads, "nothing is sent while a field is over its limit").toEqual([]);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshotBoth(page, "upload-validation-error");
+    expect(await fitsPhoneWidth(page)).toBe(true);
 
     await title.fill("қ".repeat(100));
     await page.getByRole("button", { name: "Upload", exact: true }).click();
@@ -200,6 +218,50 @@ describe("web app: upload and watch", () => {
     await followWatchLink(page, 0, reelId);
     await expect.poll(() => currentTime(page, reelId), { timeout: 60_000, interval: 250 }).toBeGreaterThan(2);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(browser.aborted).toEqual([]);
+    await page.close();
+  }, 400_000);
+
+  it("creates a story from a photo and a video, one progress bar per file, and plays it from the stories row", async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn(page, user);
+    await goToPage(page, "/app/upload");
+    await page.getByLabel("One story (photos and at most one video)").check();
+
+    // Two videos are refused before sending: a story has one video_id.
+    await page.getByLabel("Choose files").setInputFiles([shortClip, longClip]);
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await expect.poll(() => page.locator("#upload-form-status").textContent()).toContain("A story can hold at most one video.");
+    await page.getByRole("button", { name: "Remove long.mp4" }).click();
+
+    await page.getByLabel("Choose files").setInputFiles(photo);
+    await page.getByLabel("Title (English)").fill("A story of two files");
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    const job = page.getByTestId("upload-job").first();
+    const bars = job.locator("progress");
+    await expect.poll(() => bars.count()).toBe(2);
+    await expect.poll(async () => Promise.all((await bars.all()).map(async (b) => Number(await b.getAttribute("value")))), { timeout: 60_000 }).toEqual([100, 100]);
+    const link = job.getByRole("link");
+    await link.waitFor({ timeout: 60_000 });
+    const storyId = Number(new URL((await link.getAttribute("href")) ?? "", "http://x").searchParams.get("story"));
+    expect(storyId).toBeGreaterThan(0);
+
+    await link.click();
+    await page.waitForURL((url) => url.pathname === "/app/watch");
+    const viewer = page.locator(`[data-story-id="${storyId}"]`);
+    await viewer.getByRole("heading", { name: "A story of two files" }).waitFor();
+    await page.getByRole("button", { name: "Open story: A story of two files" }).waitFor();
+    await expect
+      .poll(() => viewer.evaluate((el) => el.querySelector("video")?.currentTime ?? -1), { timeout: 200_000, interval: 250 })
+      .toBeGreaterThan(2);
+    await viewer.getByText("Photos: 1").waitFor();
+    const like = viewer.getByRole("button", { name: "Like" });
+    await like.click();
+    await expect.poll(() => like.getAttribute("aria-pressed")).toBe("true");
+    expect(await viewer.getByTestId("likes-count").textContent()).toBe("Likes: 1");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshotBoth(page, "watch-story");
     expect(browser.aborted).toEqual([]);
     await page.close();
   }, 400_000);

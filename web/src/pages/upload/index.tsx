@@ -235,7 +235,7 @@ export function UploadPage() {
         {files.length === 0 ? (
           <p class="file-list-empty">{t.noFiles}</p>
         ) : (
-          <ul class="file-list" aria-label={t.chooseFiles}>
+          <ul class="file-list" aria-label={t.chosenFiles}>
             {files.map((f, i) => (
               <li key={`${f.name}-${i}`}>
                 <span class="file-name">{f.name}</span> <span class="file-size">{formatBytes(f.size)}</span>
