@@ -262,6 +262,12 @@ describe("web app: upload and watch", () => {
     expect(await viewer.getByTestId("likes-count").textContent()).toBe("Likes: 1");
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshotBoth(page, "watch-story");
+    // The page's own words follow the language switcher.
+    await page.getByLabel("Language").selectOption("ru");
+    await page.getByRole("heading", { level: 1, name: "Смотреть" }).waitFor();
+    expect(await viewer.getByTestId("likes-count").textContent()).toBe("Отметок «нравится»: 1");
+    await screenshotBoth(page, "watch-story-ru");
+    await page.getByLabel("Язык").selectOption("en");
     expect(browser.aborted).toEqual([]);
     await page.close();
   }, 400_000);

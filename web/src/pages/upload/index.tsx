@@ -153,9 +153,10 @@ export function UploadPage() {
     });
   };
 
-  const onSubmit = (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const problems = formProblems(t, mode, files, texts, limits);
+    // A submit before the limits arrived waits for them: nothing is sent unchecked.
+    const problems = formProblems(t, mode, files, texts, limits ?? (await loadLimits()));
     if (problems.length > 0) {
       setFormStatus({ kind: "error", text: problems.join(" ") });
       return;

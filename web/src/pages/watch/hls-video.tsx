@@ -76,7 +76,8 @@ export function HlsVideo({ videoId, poster, active, title, onPlaying }: HlsVideo
     const play = () => void element.play().catch(() => undefined);
     void (async () => {
       if ("MediaSource" in window || "ManagedMediaSource" in window) {
-        const { default: Hls } = await import("hls.js");
+        // The light build: no subtitles, alternate audio or DRM, none of which seed 002's ladders have.
+        const { default: Hls } = await import("hls.js/light");
         if (cancelled) return;
         if (Hls.isSupported()) {
           const player = new Hls({ startPosition: 0 });
