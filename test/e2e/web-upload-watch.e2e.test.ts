@@ -223,6 +223,15 @@ describe("web app: upload and watch", () => {
   }, 400_000);
 
   it("creates a story from a photo and a video, one progress bar per file, and plays it from the stories row", async () => {
+    // A reel in the feed behind the story, uploaded the API's way.
+    const form = new FormData();
+    form.append("file", new File([readFileSync(shortClip)], "feed.mp4", { type: "video/mp4" }), "feed.mp4");
+    form.append("en_title", "A reel behind the story");
+    const reelRes = await api("/api/v1/reels/reels/upload", { method: "POST", body: form });
+    const reelText = await reelRes.text();
+    expect(reelRes.status, reelText).toBe(200);
+    const feedReelId = (JSON.parse(reelText) as { id: number }).id;
+
     const page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn(page, user);
@@ -256,6 +265,13 @@ describe("web app: upload and watch", () => {
       .poll(() => viewer.evaluate((el) => el.querySelector("video")?.currentTime ?? -1), { timeout: 200_000, interval: 250 })
       .toBeGreaterThan(2);
     await viewer.getByText("Photos: 1").waitFor();
+    // The open story plays alone: a ready reel scrolled into view stays still while the story is open.
+    await waitForVideoStatus(await reelVideoId(feedReelId), (st) => st === "ready", 200_000);
+    const feedReel = page.locator(`[data-reel-id="${feedReelId}"]`);
+    await feedReel.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(5000);
+    expect(await currentTime(page, feedReelId)).toBe(0);
+    await viewer.scrollIntoViewIfNeeded();
     const like = viewer.getByRole("button", { name: "Like" });
     await like.click();
     await expect.poll(() => like.getAttribute("aria-pressed")).toBe("true");

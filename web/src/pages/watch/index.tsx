@@ -114,13 +114,14 @@ function StoryViewer({ story, userId, onClose, onChanged }: { story: Story; user
   );
 }
 
-function Stories({ userId, openId }: { userId: number; openId: number | undefined }) {
+function Stories({ userId, openId, onOpenChange }: { userId: number; openId: number | undefined; onOpenChange: (open: boolean) => void }) {
   const t = usePageText(TEXT);
   const common = useText();
   const { language } = useContext(LanguageContext);
   const [stories, setStories] = useState<Story[]>();
   const [status, setStatus] = useState<Status>({ kind: "busy" });
   const [open, setOpen] = useState<Story>();
+  useEffect(() => onOpenChange(open !== undefined), [open !== undefined]);
 
   useEffect(() => {
     let live = true;
@@ -175,7 +176,10 @@ function Stories({ userId, openId }: { userId: number; openId: number | undefine
   );
 }
 
-/** The reel whose card is most on screen (at least 60 %) in the feed; it alone plays. */
+/**
+ * The reel whose card is most on screen (at least 60 % of it, inside the feed and the window); it alone
+ * plays, so a feed scrolled out of sight plays nothing.
+ */
 function useActiveReel(feed: { current: HTMLElement | null }, reels: Reel[] | undefined): number | undefined {
   const [active, setActive] = useState<number>();
   useEffect(() => {
@@ -189,7 +193,7 @@ function useActiveReel(feed: { current: HTMLElement | null }, reels: Reel[] | un
         for (const [id, ratio] of ratios) if (ratio >= 0.6 && (!best || ratio > best[1])) best = [id, ratio];
         setActive((current) => (best ? best[0] : ratios.get(current ?? -1) ? current : undefined));
       },
-      { root, threshold: [0, 0.6, 0.8, 1] },
+      { threshold: [0, 0.6, 0.8, 1] },
     );
     for (const card of root.querySelectorAll<HTMLElement>("[data-reel-id]")) observer.observe(card);
     return () => observer.disconnect();
@@ -209,7 +213,10 @@ export function WatchPage() {
   const [hasMore, setHasMore] = useState(false);
   const [status, setStatus] = useState<Status>({ kind: "busy" });
   const feed = useRef<HTMLDivElement>(null);
-  const active = useActiveReel(feed, reels);
+  const onScreen = useActiveReel(feed, reels);
+  const [storyOpen, setStoryOpen] = useState(false);
+  // An open story plays instead of the feed: one sound at a time.
+  const active = storyOpen ? undefined : onScreen;
 
   const loadPage = async (offset: number) => {
     setStatus({ kind: "busy" });
@@ -249,7 +256,7 @@ export function WatchPage() {
   return (
     <>
       <h1>{t.heading}</h1>
-      <Stories userId={userId} openId={wantedStory} />
+      <Stories userId={userId} openId={wantedStory} onOpenChange={setStoryOpen} />
       <section aria-labelledby="reels-heading" class="reels">
         <h2 id="reels-heading">{t.reelsHeading}</h2>
         <StatusLine status={status} id="reels-status" />
