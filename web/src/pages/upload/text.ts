@@ -60,7 +60,7 @@ export const TEXT = defineText({
     textsLegend: "Атаулар мен сипаттамалар",
     titleLabel: "Атауы ({language})",
     descriptionLabel: "Сипаттамасы ({language})",
-    counter: "{max} таңбаның {n}",
+    counter: "{n} / {max} таңба",
     langEn: "ағылшынша",
     langKk: "қазақша",
     langRu: "орысша",
