@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { api, fixtureHits, postJson, stack, uniqueId } from "./support/client";
-import { approvedUser, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { approvedUser, cspViolations, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 
 const withKey = (key: string) => api("/api/v1/jobs", { headers: { "X-API-Key": key } });
 
@@ -24,6 +24,7 @@ describe("web app: account keys and admin", () => {
   it("creates an API key shown once, copies it, uses it, and revokes it", { timeout: 120_000 }, async () => {
     const user = await approvedUser("keys");
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await signIn(page, user);
     expect(await page.getByRole("heading", { name: "Administration" }).count()).toBe(0);
 
@@ -52,6 +53,7 @@ describe("web app: account keys and admin", () => {
     expect((await withKey(key)).status).toBe(401);
     await expect.poll(() => listed.textContent()).toContain("revoked");
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 
@@ -76,6 +78,7 @@ describe("web app: account keys and admin", () => {
       .toBe(true);
 
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await signIn(page, admin);
     const section = page.getByRole("region", { name: "Administration" });
     await section.waitFor();
@@ -98,6 +101,7 @@ describe("web app: account keys and admin", () => {
     await expect.poll(async () => (await fixtureHits())[post] ?? 0, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(hitsBefore);
     await screenshotBoth(page, "account-admin-retried");
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });

@@ -9,7 +9,7 @@ import { adminCli } from "./support/admin-cli";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
 import { testOutputDir } from "./support/test-output";
-import { seriousAxeViolations } from "./support/web-app";
+import { cspViolations, seriousAxeViolations } from "./support/web-app";
 
 describe("web app: account", () => {
   let browser: TestBrowser;
@@ -24,6 +24,7 @@ describe("web app: account", () => {
     const username = `web${Date.now().toString(36)}`;
     const password = "correct horse battery";
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     // A deep link loaded directly: the Worker answers the app's shell, the router shows the page.
     const res = await page.goto(`${stack().workerUrl}/app/account`);
@@ -71,6 +72,7 @@ describe("web app: account", () => {
     await page.screenshot({ path: path.join(dir, "account-phone-kk.png"), fullPage: true });
 
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userVideos } from "../fixtures/tiktok-catalogue";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
-import { approvedUser, DESKTOP, goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { approvedUser, cspViolations, DESKTOP, goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 import type { Page } from "playwright-core";
 
 const PROFILE = "archive.bob";
@@ -39,6 +39,7 @@ describe("web app: archive", () => {
     const user = await approvedUser("arch");
     const tag = user.username;
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     const requestUrls: string[] = [];
     page.on("request", (request) => requestUrls.push(request.url()));
@@ -167,6 +168,7 @@ describe("web app: archive", () => {
       if (!new URL(url).pathname.startsWith("/internal/blobs/")) expect(url).not.toContain("eyJ");
     }
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });

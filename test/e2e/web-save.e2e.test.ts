@@ -8,10 +8,9 @@
 import { readFile } from "node:fs/promises";
 import type { Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCli } from "./support/admin-cli";
 import { launchBrowser, type TestBrowser } from "./support/browser";
-import { postJson, uniqueId } from "./support/client";
-import { goToPage, openApp, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { uniqueId } from "./support/client";
+import { approvedUser, cspViolations, goToPage, openApp, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 
 interface FrameEvent {
   type: string;
@@ -39,16 +38,6 @@ async function downloadedBytes(page: Page, click: () => Promise<void>): Promise<
   return { download, bytes: await readFile(file) };
 }
 
-/** An account registered through seed 001 and approved by the operator's CLI. */
-async function approvedAccount() {
-  const username = `save${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const password = "correct horse battery";
-  const reg = await postJson("/api/register", { username, email: `${username}@example.test`, password });
-  expect(reg.status).toBe(200);
-  await adminCli(["approve", username]);
-  return { username, password };
-}
-
 describe("web app: save & convert", () => {
   let browser: TestBrowser;
   beforeAll(async () => {
@@ -60,6 +49,7 @@ describe("web app: save & convert", () => {
 
   it("saves a TikTok without an account, following the progress events, and downloads the mp4", async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     const frames = recordProgressFrames(page);
     await openApp(page, "/app/save");
     await page.locator("main h1").waitFor();
@@ -112,12 +102,14 @@ describe("web app: save & convert", () => {
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 
   it("converts a YouTube video to mp3 for a signed-in user and downloads it", async () => {
-    const user = await approvedAccount();
+    const user = await approvedUser("save");
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await signIn(page, user);
     await goToPage(page, "/app/save");
 
@@ -159,6 +151,7 @@ describe("web app: save & convert", () => {
     await screenshotBoth(page, "save-error-not-found-ru");
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { api, uniqueId } from "./support/client";
-import { approvedUser, goToPage, screenshotBoth, seriousAxeViolations, signIn, type WebUser } from "./support/web-app";
+import { approvedUser, cspViolations, goToPage, screenshotBoth, seriousAxeViolations, signIn, type WebUser } from "./support/web-app";
 
 interface Today {
   date: string;
@@ -38,6 +38,7 @@ describe("web app: studio", () => {
   it("queues a job, compresses a video to a target and charts the analytics", { timeout: 300_000 }, async () => {
     const user = await approvedUser("studio");
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await signIn(page, user);
     await goToPage(page, "/app/studio");
     await page.getByRole("heading", { level: 1, name: "Studio" }).waitFor();
@@ -131,6 +132,7 @@ describe("web app: studio", () => {
     expect(await page.getByTestId("chart-requests-canvas").getAttribute("aria-label")).toContain(`Бүгін (${today.date})`);
     await screenshotBoth(page, "studio-kk");
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   });
 });

@@ -15,9 +15,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { makeClip, videoStatus, waitForVideoStatus } from "./support/social-videos";
-import { adminCli } from "./support/admin-cli";
-import { api, postJson } from "./support/client";
-import { goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { api } from "./support/client";
+import { approvedUser, cspViolations, goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 
 /** Long enough that `currentTime` past 2 s means something, short enough to get ready quickly. */
 const SHORT_CLIP_SECONDS = 8;
@@ -25,19 +24,6 @@ const SHORT_CLIP_SECONDS = 8;
 const LONG_CLIP_SECONDS = 30;
 
 const UPLOAD_PATHS = /\/api\/v1\/(reels\/reels|stories)\/upload/;
-
-/**
- * A registered account approved by the operator CLI. (support/web-app.ts's `approvedUser` expects 201 from
- * /api/register, which answers 200 as documented, so it cannot make a non-admin user as it stands.)
- */
-async function approvedAccount(prefix: string): Promise<{ username: string; password: string }> {
-  const username = `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const password = "correct horse battery";
-  const reg = await postJson("/api/register", { username, email: `${username}@example.test`, password });
-  expect(reg.status, await reg.text()).toBe(200);
-  await adminCli(["approve", username]);
-  return { username, password };
-}
 
 /** Whether the page's own content fits a phone's width (nothing in <main> scrolls sideways). */
 async function fitsPhoneWidth(page: Page): Promise<boolean> {
@@ -97,7 +83,7 @@ describe("web app: upload and watch", () => {
     photo = path.join(dir, "photo.png");
     await promisify(execFile)("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", photo]);
     browser = await launchBrowser();
-    user = await approvedAccount("watch");
+    user = await approvedUser("watch");
   }, 120_000);
 
   afterAll(async () => {
@@ -107,6 +93,7 @@ describe("web app: upload and watch", () => {
 
   it("starts playing a reel while it is still processing, then likes, comments and counts the view", async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn(page, user);
     await goToPage(page, "/app/upload");
@@ -165,11 +152,13 @@ describe("web app: upload and watch", () => {
     await screenshotBoth(page, "watch-feed");
     expect(await fitsPhoneWidth(page)).toBe(true);
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   }, 400_000);
 
   it("refuses an over-long title before sending, uploads a dropped file and plays it once ready", async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     const uploads: string[] = [];
     page.on("request", (request) => {
@@ -219,6 +208,7 @@ describe("web app: upload and watch", () => {
     await expect.poll(() => currentTime(page, reelId), { timeout: 60_000, interval: 250 }).toBeGreaterThan(2);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   }, 400_000);
 
@@ -233,6 +223,7 @@ describe("web app: upload and watch", () => {
     const feedReelId = (JSON.parse(reelText) as { id: number }).id;
 
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn(page, user);
     await goToPage(page, "/app/upload");
@@ -285,6 +276,7 @@ describe("web app: upload and watch", () => {
     await screenshotBoth(page, "watch-story-ru");
     await page.getByLabel("Язык").selectOption("en");
     expect(browser.aborted).toEqual([]);
+    expect(refused).toEqual([]);
     await page.close();
   }, 400_000);
 });
