@@ -1,6 +1,7 @@
 /** The account and admin APIs' failures in words, in the page's language. */
 import { errorText } from "../../api/client";
-import { fill, type TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { type TEXT } from "./text";
 
 type AccountText = (typeof TEXT)["en"];
 

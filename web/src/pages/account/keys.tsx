@@ -9,7 +9,8 @@ import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { accountErrorText } from "./errors";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 
 type ApiKey = components["schemas"]["ApiKey"];
 

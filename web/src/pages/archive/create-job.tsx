@@ -8,7 +8,8 @@ import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
-import { fill, problemText } from "./format";
+import { fill } from "../../i18n/fill";
+import { problemText } from "./format";
 import { TEXT } from "./text";
 
 type Job = components["schemas"]["ArchiverJob"];

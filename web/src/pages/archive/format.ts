@@ -2,10 +2,6 @@
 import { errorText } from "../../api/client";
 import type { ArchiveText } from "./text";
 
-/** The text with each `{name}` replaced by its value. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-}
 
 /** FastAPI's 422 lists each problem as `{loc, msg}`; other refusals carry one `detail` string. */
 function validationMessages(body: unknown): string | undefined {

@@ -3,7 +3,8 @@ import { useContext } from "preact/hooks";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { LanguageContext, usePageText } from "../../i18n";
-import { fill, formatDate } from "./format";
+import { fill } from "../../i18n/fill";
+import { formatDate } from "./format";
 import { TEXT, type ArchiveText } from "./text";
 
 type Job = components["schemas"]["ArchiverJob"];

@@ -9,7 +9,8 @@ import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { LanguageContext, usePageText, useText } from "../../i18n";
-import { fill, formatDate, problemText } from "./format";
+import { fill } from "../../i18n/fill";
+import { formatDate, problemText } from "./format";
 import { TEXT } from "./text";
 
 type Schedule = components["schemas"]["ArchiverSchedule"];

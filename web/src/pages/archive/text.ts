@@ -1,4 +1,4 @@
-/** The Archive page's text. `{name}` marks a value filled in by `fill` (format.ts). */
+/** The Archive page's text. `{name}` marks a value filled in by `fill` (i18n/fill.ts). */
 import { defineText } from "../../i18n";
 
 export const TEXT = defineText({

@@ -10,7 +10,8 @@ import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { studioErrorText } from "./errors";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 
 type StudioStats = components["schemas"]["StudioStats"];
 type Day = StudioStats["daily"][number];

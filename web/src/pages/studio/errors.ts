@@ -1,6 +1,7 @@
 /** The studio API's failures in words a person understands, in the page's language. */
 import { errorText } from "../../api/client";
-import { fill, type TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { type TEXT } from "./text";
 
 type StudioText = (typeof TEXT)["en"];
 

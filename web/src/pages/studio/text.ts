@@ -219,6 +219,3 @@ export const TEXT = defineText({
     loadFailed: "Не удалось загрузить",
   },
 });
-
-/** Fills `{name}` placeholders of a text. */
-export const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => String(values[k] ?? m));

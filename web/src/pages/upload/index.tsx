@@ -25,7 +25,8 @@ import {
   type UploadLimits,
 } from "./form-schema";
 import { sendForm, type SendResult } from "./send-form";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 import "./upload.css";
 
 type Text = (typeof TEXT)["en"];

@@ -135,8 +135,3 @@ export const TEXT = defineText({
     errOther: "Платформа отклонила загрузку (статус {status}): {detail}",
   },
 });
-
-/** `{key}` placeholders filled from `values`. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}

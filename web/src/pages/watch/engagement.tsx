@@ -8,7 +8,8 @@ import { api, errorText } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 
 export type Target = { reels_id: number } | { story_id: number };
 type Comment = components["schemas"]["SocialComment"];

@@ -10,7 +10,8 @@ import type HlsType from "hls.js";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { usePageText } from "../../i18n";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 
 type VideoStatus = components["schemas"]["SocialMediaStatus"];
 type Availability = { kind: "checking" } | { kind: "waiting"; status: VideoStatus } | { kind: "playable" } | { kind: "failed"; reason: string } | { kind: "gone" };

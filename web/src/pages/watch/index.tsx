@@ -14,7 +14,8 @@ import { LanguageContext, usePageText, useText, type Language } from "../../i18n
 import { Comments, failureText, LikeButton, recordView, type Target } from "./engagement";
 import { HlsVideo } from "./hls-video";
 import { socialUserId } from "./identity";
-import { fill, TEXT } from "./text";
+import { fill } from "../../i18n/fill";
+import { TEXT } from "./text";
 import "./watch.css";
 
 type Reel = components["schemas"]["ReelListItem"];
