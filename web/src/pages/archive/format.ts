@@ -2,7 +2,6 @@
 import { errorText } from "../../api/client";
 import type { ArchiveText } from "./text";
 
-
 /** FastAPI's 422 lists each problem as `{loc, msg}`; other refusals carry one `detail` string. */
 function validationMessages(body: unknown): string | undefined {
   if (typeof body !== "object" || body === null || !("detail" in body) || !Array.isArray(body.detail)) return undefined;
