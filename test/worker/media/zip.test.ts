@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { READ_AHEAD_BYTES, READ_AHEAD_FILE_BYTES, READ_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
+import { coalesce, READ_AHEAD_BYTES, READ_AHEAD_FILE_BYTES, READ_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
 import { zipEntries } from "../../support/zip-entries";
-import { patternBytes } from "../support/files";
+import { patternBytes, streamOf } from "../support/files";
 
 /** R2 as it is, recording how many reads were open at once and the bytes fetched but not yet consumed. */
 function observedBucket(bucket: R2Bucket) {
@@ -111,5 +111,22 @@ describe("zipResponse", () => {
     await env.MEDIA.delete(entries[1]!.file.r2Key);
     const res = zipResponse(env.MEDIA, entries, [], "missing.zip");
     await expect(res.arrayBuffer()).rejects.toThrow();
+  });
+});
+
+describe("coalesce", () => {
+  it("should regroup a stream's small chunks into chunks of the given size, bytes unchanged", async () => {
+    const bytes = patternBytes(100_003);
+    const out: Uint8Array[] = [];
+    for await (const chunk of coalesce(streamOf(bytes, 4096), 10_000)) out.push(chunk.slice());
+    expect(out.map((c) => c.byteLength)).toEqual([...Array.from({ length: 10 }, () => 10_000), 3]);
+    expect(new Uint8Array(out.flatMap((c) => [...c]))).toEqual(bytes);
+  });
+
+  it("should not reuse a chunk it already handed out", async () => {
+    const handed: Uint8Array[] = [];
+    for await (const chunk of coalesce(streamOf(patternBytes(30_000), 7000), 10_000)) handed.push(chunk);
+    // Held, not copied: a later chunk written into the same buffer would change the first one.
+    expect(handed[0]).toEqual(patternBytes(10_000));
   });
 });
