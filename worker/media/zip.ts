@@ -57,8 +57,30 @@ export function zipResponse(bucket: R2Bucket, files: readonly ZipFileEntry[], ex
 
 type Fetched = { size: number; body: AsyncIterable<Uint8Array> | Uint8Array } | null;
 
-/** The stream's bytes in chunks of `size` bytes (the last one shorter). */
+/**
+ * The stream's bytes in chunks of `size` bytes (the last one shorter). A byte stream (R2's bodies) is read
+ * with a BYOB reader that fills each chunk natively (`readAtLeast`), so JavaScript runs once per chunk,
+ * not once per few-KB piece; any other stream is regrouped by copying.
+ */
 export async function* coalesce(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream: regrouped below.
+  }
+  if (byob) {
+    try {
+      for (;;) {
+        // Each read gets a fresh buffer: the chunk handed out before may still be queued downstream.
+        const { value, done } = await byob.readAtLeast(size, new Uint8Array(size));
+        if (value && value.byteLength > 0) yield value;
+        if (done || !value || value.byteLength < size) return;
+      }
+    } finally {
+      byob.releaseLock();
+    }
+  }
   let buffer = new Uint8Array(size);
   let filled = 0;
   for await (const chunk of stream) {

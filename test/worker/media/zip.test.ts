@@ -123,6 +123,16 @@ describe("coalesce", () => {
     expect(new Uint8Array(out.flatMap((c) => [...c]))).toEqual(bytes);
   });
 
+  it("should fill whole chunks from an R2 body (a byte stream, read with a BYOB reader)", async () => {
+    const bytes = patternBytes(3 * 65_536 + 777, 5);
+    await env.MEDIA.put("zip-coalesce/body.bin", bytes);
+    const body = (await env.MEDIA.get("zip-coalesce/body.bin"))!.body;
+    const out: Uint8Array[] = [];
+    for await (const chunk of coalesce(body, 65_536)) out.push(chunk);
+    expect(out.map((c) => c.byteLength)).toEqual([65_536, 65_536, 65_536, 777]);
+    expect(new Uint8Array(out.flatMap((c) => [...c]))).toEqual(bytes);
+  });
+
   it("should not reuse a chunk it already handed out", async () => {
     const handed: Uint8Array[] = [];
     for await (const chunk of coalesce(streamOf(patternBytes(30_000), 7000), 10_000)) handed.push(chunk);
