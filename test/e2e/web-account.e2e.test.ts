@@ -3,13 +3,11 @@
  * approval by the operator CLI, sign-in with the keyboard, and the user's info from /api/user_info.
  * Screenshots at desktop and phone width go to test-output/web/ (or TEST_OUTPUT_DIR/web/).
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCli } from "./support/admin-cli";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { stack } from "./support/client";
-import { testOutputDir } from "./support/test-output";
-import { cspViolations, seriousAxeViolations } from "./support/web-app";
+import { cspViolations, screenshotBoth, seriousAxeViolations } from "./support/web-app";
 
 describe("web app: account", () => {
   let browser: TestBrowser;
@@ -29,9 +27,8 @@ describe("web app: account", () => {
     // A deep link loaded directly: the Worker answers the app's shell, the router shows the page.
     const res = await page.goto(`${stack().workerUrl}/app/account`);
     expect(res?.status()).toBe(200);
-    const dir = testOutputDir("web");
     await page.getByRole("form", { name: "Sign in" }).waitFor();
-    await page.screenshot({ path: path.join(dir, "account-forms-desktop.png"), fullPage: true });
+    await screenshotBoth(page, "account-forms");
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // getByLabel finds inputs only through their labels: an unlabelled input fails here.
@@ -60,16 +57,14 @@ describe("web app: account", () => {
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
     expect(stored).not.toMatch(/eyJ/);
 
-    await page.screenshot({ path: path.join(dir, "account-desktop.png"), fullPage: true });
+    await screenshotBoth(page, "account-signed-in");
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(dir, "account-phone.png"), fullPage: true });
 
     // The language switcher swaps every text of the page.
     await page.getByLabel("Language").selectOption("kk");
     await page.getByRole("heading", { level: 1, name: "Тіркелгі" }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("kk");
-    await page.screenshot({ path: path.join(dir, "account-phone-kk.png"), fullPage: true });
+    await screenshotBoth(page, "account-signed-in-kk");
 
     expect(browser.aborted).toEqual([]);
     expect(refused).toEqual([]);

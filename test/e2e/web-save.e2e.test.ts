@@ -10,7 +10,7 @@ import type { Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./support/browser";
 import { uniqueId } from "./support/client";
-import { approvedUser, cspViolations, goToPage, openApp, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
+import { approvedUser, cspViolations, goToPage, layoutShiftScore, openApp, pageClock, screenshotBoth, seriousAxeViolations, signIn, trackLayoutShifts } from "./support/web-app";
 
 interface FrameEvent {
   type: string;
@@ -50,6 +50,7 @@ describe("web app: save & convert", () => {
   it("saves a TikTok without an account, following the progress events, and downloads the mp4", async () => {
     const page = await browser.newPage();
     const refused = cspViolations(page);
+    await trackLayoutShifts(page);
     const frames = recordProgressFrames(page);
     await openApp(page, "/app/save");
     await page.locator("main h1").waitFor();
@@ -82,12 +83,17 @@ describe("web app: save & convert", () => {
     await url.fill(`https://www.tiktok.com/@slow/video/${uniqueId()}`);
     expect(await page.getByTestId("detected-service").textContent()).toBe("TikTok link");
     await save.click();
+    const clicked = await pageClock(page);
     const progress = page.getByTestId("save-progress");
     await expect.poll(() => progress.getAttribute("data-stage"), { timeout: 30_000 }).toMatch(/^(resolve|download|convert|upload)$/);
+    const shooting = await pageClock(page);
     await screenshotBoth(page, "save-progress");
+    const shot = await pageClock(page);
 
     const link = page.getByRole("link", { name: /Download/ });
     await link.waitFor({ timeout: 90_000 });
+    // Nothing moved while the events drove the bar, nor when the result replaced it (the screenshots' resizes aside).
+    expect(await layoutShiftScore(page, clicked, await pageClock(page), [[shooting, shot + 1000]])).toBeLessThan(0.01);
     await screenshotBoth(page, "save-done");
     expect(await seriousAxeViolations(page)).toEqual([]);
 

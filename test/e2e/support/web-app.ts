@@ -115,3 +115,30 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   });
 }
+
+/**
+ * Records the page's layout shifts (the Layout Instability API) from its first load: each shift not caused
+ * by the user's own input within 500 ms, with its time and score. Call before the page loads.
+ */
+export async function trackLayoutShifts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __shifts: { at: number; value: number }[] };
+    w.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) w.__shifts.push({ at: entry.startTime, value: entry.value });
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+}
+
+/** The page's clock (performance.now()), to mark the ends of a window of layout shifts. */
+export const pageClock = (page: Page): Promise<number> => page.evaluate(() => performance.now());
+
+/** The summed score of the shifts recorded in [from, to], leaving out the windows in `skip` (e.g. screenshots' resizes). */
+export async function layoutShiftScore(page: Page, from: number, to: number, skip: [number, number][] = []): Promise<number> {
+  const shifts = await page.evaluate(() => (window as unknown as { __shifts: { at: number; value: number }[] }).__shifts);
+  return shifts
+    .filter((s) => s.at >= from && s.at <= to && !skip.some(([a, b]) => s.at >= a && s.at <= b))
+    .reduce((sum, s) => sum + s.value, 0);
+}
