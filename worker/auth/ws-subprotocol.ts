@@ -29,3 +29,14 @@ export function offeredProtocols(headers: Headers): OfferedProtocols {
   const bearer = entries.find((p) => p.startsWith(BEARER_PREFIX));
   return { offersPlatform: entries.includes(WS_PROTOCOL), credential: bearer?.slice(BEARER_PREFIX.length) };
 }
+
+/**
+ * The handshake a channel's Durable Object is handed: none of the caller's headers (a `bearer.` protocol,
+ * cookies, `?api_key=` in the URL), only the upgrade and, when the client offered it, `media-platform` as
+ * the one protocol its 101 must select.
+ */
+export function channelHandshake(request: Request): Request {
+  const headers = new Headers({ Upgrade: "websocket" });
+  if (offeredProtocols(request.headers).offersPlatform) headers.set("Sec-WebSocket-Protocol", WS_PROTOCOL);
+  return new Request("https://channel/", { headers });
+}

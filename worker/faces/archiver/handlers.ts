@@ -1,5 +1,5 @@
 /** Seed 004's handlers: validated HTTP in, plain service calls, the document's bodies and statuses out. */
-import { offeredProtocols, WS_PROTOCOL } from "../../auth/ws-subprotocol";
+import { channelHandshake } from "../../auth/ws-subprotocol";
 import type { AppRouteHandler } from "../../lib/app-context";
 import { channelStub } from "../../tasks/events";
 import { jobArchiveResponse } from "./archive-zip";
@@ -31,11 +31,7 @@ export const jobProgressSocket: AppRouteHandler<R.JobProgressSocketRoute> = asyn
   const stub = channelStub(c.env, jobChannel(job_id));
   // A channel that has never heard of the job (created before anyone published) starts from its state now.
   if (!(await stub.current())) await publishJobEvent(c.env, job_id);
-  // The channel gets a handshake without the caller's credentials (a `bearer.` subprotocol, `?api_key=`):
-  // only the protocol its 101 must select, when the client offered it.
-  const headers = new Headers({ Upgrade: "websocket" });
-  if (offeredProtocols(c.req.raw.headers).offersPlatform) headers.set("Sec-WebSocket-Protocol", WS_PROTOCOL);
-  return stub.fetch(new Request(`https://job-progress/${encodeURIComponent(job_id)}`, { headers }));
+  return stub.fetch(channelHandshake(c.req.raw));
 };
 
 export const videoList: AppRouteHandler<R.VideoListRoute> = async (c) => c.json(await videos.listVideos(c.env, c.req.valid("query")), 200);
