@@ -9,8 +9,8 @@ import { api } from "../../api/client";
 import type { components, paths } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
-import { accountErrorText } from "./errors";
 import { fill } from "../../i18n/fill";
+import { accountErrorText } from "./errors";
 import { TEXT } from "./text";
 
 type PendingUser = paths["/api/admin/users/pending"]["get"]["responses"][200]["content"]["application/json"]["users"][number];

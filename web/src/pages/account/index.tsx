@@ -8,13 +8,12 @@ import type { JSX } from "preact";
 import { api, errorText } from "../../api/client";
 import { session, useSessionToken } from "../../api/session";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
 import { AdminSection } from "./admin";
 import { ApiKeysSection } from "./keys";
 import { TEXT } from "./text";
 import "./account.css";
-
-const valueOf = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
 
 function RegisterForm() {
   const t = usePageText(TEXT);
@@ -26,7 +25,7 @@ function RegisterForm() {
     setStatus({ kind: "busy" });
     try {
       const { error } = await api.POST("/api/register", {
-        body: { username: valueOf(form, "username"), email: valueOf(form, "email"), password: valueOf(form, "password") },
+        body: { username: formField(form, "username").value, email: formField(form, "email").value, password: formField(form, "password").value },
       });
       setStatus(error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered });
     } catch {
@@ -58,7 +57,7 @@ function LoginForm() {
     setStatus({ kind: "busy" });
     try {
       const { data, error } = await api.POST("/api/login", {
-        body: { username: valueOf(form, "username"), password: valueOf(form, "password") },
+        body: { username: formField(form, "username").value, password: formField(form, "password").value },
       });
       if (data) {
         setStatus({ kind: "idle" });

@@ -7,9 +7,10 @@ import type { JSX } from "preact";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
-import { accountErrorText } from "./errors";
 import { fill } from "../../i18n/fill";
+import { accountErrorText } from "./errors";
 import { TEXT } from "./text";
 
 type ApiKey = components["schemas"]["ApiKey"];
@@ -40,7 +41,7 @@ export function ApiKeysSection() {
   const onCreate = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+    const name = formField(form, "name").value.trim();
     setStatus({ kind: "busy" });
     setCopyStatus({ kind: "idle" });
     try {

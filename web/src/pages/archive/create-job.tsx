@@ -7,6 +7,7 @@ import type { JSX } from "preact";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
 import { fill } from "../../i18n/fill";
 import { problemText } from "./format";
@@ -14,8 +15,6 @@ import { TEXT } from "./text";
 
 type Job = components["schemas"]["ArchiverJob"];
 type JobCreate = components["schemas"]["ArchiverJobCreate"];
-
-const field = (form: HTMLFormElement, name: string) => form.elements.namedItem(name) as HTMLInputElement;
 
 /** A date input's day as the API's date-time: the whole day, in UTC. */
 const dayStart = (day: string) => (day ? `${day}T00:00:00Z` : undefined);
@@ -29,12 +28,12 @@ export function CreateJobForm({ onCreated }: { onCreated: (job: Job) => void }) 
     event.preventDefault();
     const form = event.currentTarget;
     const body: JobCreate = {
-      mode: field(form, "mode").value === "hashtag" ? "hashtag" : "profile",
-      value: field(form, "value").value.trim(),
-      limit: Number(field(form, "limit").value),
-      no_watermark: field(form, "no_watermark").checked,
-      since: dayStart(field(form, "since").value),
-      until: dayEnd(field(form, "until").value),
+      mode: formField(form, "mode").value === "hashtag" ? "hashtag" : "profile",
+      value: formField(form, "value").value.trim(),
+      limit: Number(formField(form, "limit").value),
+      no_watermark: formField(form, "no_watermark").checked,
+      since: dayStart(formField(form, "since").value),
+      until: dayEnd(formField(form, "until").value),
     };
     setStatus({ kind: "busy" });
     try {

@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { LanguageContext, usePageText, useText } from "../../i18n";
 import { fill } from "../../i18n/fill";
 import { formatDate, problemText } from "./format";
@@ -15,8 +16,6 @@ import { TEXT } from "./text";
 
 type Schedule = components["schemas"]["ArchiverSchedule"];
 type ScheduleCreate = components["schemas"]["ArchiverScheduleCreate"];
-
-const field = (form: HTMLFormElement, name: string) => form.elements.namedItem(name) as HTMLInputElement;
 
 function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | undefined; onSaved: (s: Schedule, created: boolean) => void; onCancel: () => void }) {
   const t = usePageText(TEXT);
@@ -26,13 +25,13 @@ function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | unde
     event.preventDefault();
     const form = event.currentTarget;
     const body: ScheduleCreate = {
-      name: field(form, "name").value.trim(),
-      mode: field(form, "mode").value === "hashtag" ? "hashtag" : "profile",
-      value: field(form, "value").value.trim(),
-      limit: Number(field(form, "limit").value),
+      name: formField(form, "name").value.trim(),
+      mode: formField(form, "mode").value === "hashtag" ? "hashtag" : "profile",
+      value: formField(form, "value").value.trim(),
+      limit: Number(formField(form, "limit").value),
       no_watermark: true,
-      interval_minutes: Number(field(form, "interval").value),
-      enabled: field(form, "enabled").checked,
+      interval_minutes: Number(formField(form, "interval").value),
+      enabled: formField(form, "enabled").checked,
     };
     setStatus({ kind: "busy" });
     try {

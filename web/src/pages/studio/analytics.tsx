@@ -9,8 +9,8 @@ import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
-import { studioErrorText } from "./errors";
 import { fill } from "../../i18n/fill";
+import { studioErrorText } from "./errors";
 import { TEXT } from "./text";
 
 type StudioStats = components["schemas"]["StudioStats"];

@@ -7,15 +7,14 @@ import type { JSX } from "preact";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
-import { studioErrorText } from "./errors";
 import { fill } from "../../i18n/fill";
+import { studioErrorText } from "./errors";
 import { TEXT } from "./text";
 
 type Compression = components["schemas"]["StudioCompressResponse"];
 type Quality = Compression["quality"];
-
-const value = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
 
 export function CompressSection() {
   const t = usePageText(TEXT);
@@ -27,13 +26,13 @@ export function CompressSection() {
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const target = Number(value(form, "target"));
-    const quality = value(form, "quality") as Quality;
+    const target = Number(formField(form, "target").value);
+    const quality = formField(form, "quality").value as Quality;
     setResult(undefined);
     setBusy(true);
     try {
       setStatus({ kind: "ok", text: t.downloading });
-      const downloaded = await api.POST("/api/v1/download", { body: { url: value(form, "url").trim() } });
+      const downloaded = await api.POST("/api/v1/download", { body: { url: formField(form, "url").value.trim() } });
       if (!downloaded.data) {
         setStatus({ kind: "error", text: `${t.compressFailed}: ${studioErrorText(t, downloaded.response.status, downloaded.error)}` });
         return;

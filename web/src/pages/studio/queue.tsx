@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
+import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
 import { studioErrorText } from "./errors";
 import { TEXT } from "./text";
@@ -57,8 +58,8 @@ export function QueueSection() {
   const onAdd = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const url = (form.elements.namedItem("url") as HTMLInputElement).value.trim();
-    const priority = Number((form.elements.namedItem("priority") as HTMLInputElement).value);
+    const url = formField(form, "url").value.trim();
+    const priority = Number(formField(form, "priority").value);
     setAddStatus({ kind: "busy" });
     try {
       const { data, error, response } = await api.POST("/api/v1/queue/jobs", { body: { url, priority, max_retries: 3 } });

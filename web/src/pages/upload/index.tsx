@@ -11,6 +11,7 @@ import type { components } from "../../api/schema";
 import { ProgressBar } from "../../components/progress-bar";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
+import { fill } from "../../i18n/fill";
 import {
   loadLimits,
   REEL_FILE_FIELD,
@@ -25,7 +26,6 @@ import {
   type UploadLimits,
 } from "./form-schema";
 import { sendForm, type SendResult } from "./send-form";
-import { fill } from "../../i18n/fill";
 import { TEXT } from "./text";
 import "./upload.css";
 

@@ -11,10 +11,10 @@ import type { components } from "../../api/schema";
 import { useSessionToken } from "../../api/session";
 import { StatusLine, type Status } from "../../components/status-line";
 import { LanguageContext, usePageText, useText, type Language } from "../../i18n";
+import { fill } from "../../i18n/fill";
 import { Comments, failureText, LikeButton, recordView, type Target } from "./engagement";
 import { HlsVideo } from "./hls-video";
 import { socialUserId } from "./identity";
-import { fill } from "../../i18n/fill";
 import { TEXT } from "./text";
 import "./watch.css";
 
