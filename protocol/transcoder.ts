@@ -20,10 +20,18 @@ import { ANALYZE_MAX_FRAMES, analyzeResultSchema } from "./media-analysis.ts";
  * refuses a request whose major part differs from its own (`protocol.mismatch`), so a new Worker never
  * talks to an old container image unnoticed, nor the other way round.
  * 1.3: the studio's analyze, edit and compress operations and the `input.target_too_small` code.
+ * 1.4: output uploads declare the file's CRC-32 in CONTENT_CRC32_HEADER.
  */
-export const PROTOCOL_VERSION = "1.3";
+export const PROTOCOL_VERSION = "1.4";
 /** Sent by the Worker on every operation request and by the transcoder on every response. */
 export const PROTOCOL_VERSION_HEADER = "X-Protocol-Version";
+
+/**
+ * On the transcoder's output uploads (the signed blob PUT): the file's CRC-32 as 8 hex digits, computed
+ * before the upload starts. The Worker checks the bytes it stored against it and keeps it with the object,
+ * so a ZIP of stored files never has to read them to checksum them.
+ */
+export const CONTENT_CRC32_HEADER = "X-Content-CRC32";
 
 /** The major part of a `MAJOR.MINOR` version, or undefined when the text is not one. */
 export const protocolMajor = (version: string | null | undefined): number | undefined => {

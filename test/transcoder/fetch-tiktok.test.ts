@@ -25,6 +25,8 @@ describe("TikTok through /v1/fetch", () => {
 
     const [upload] = stack.receiver.uploads(run.uploadPath);
     expect(upload).toMatchObject({ name: "0.mp4", contentType: "video/mp4", bytes: run.outputs[0]!.size, contentLength: run.outputs[0]!.size });
+    // The checksum travels ahead of the body (the Worker verifies the stored bytes against it and keeps it).
+    expect(upload!.declaredCrc32).toBe(upload!.crc32);
     const probed = await probeFile(upload!.file);
     expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(["aac", "h264"]);
     expect(probed.durationSeconds).toBeCloseTo(2, 0);

@@ -64,6 +64,8 @@ export const files = sqliteTable(
     size: integer("size").notNull(),
     contentType: text("content_type").notNull(),
     etag: text("etag").notNull(),
+    /** CRC-32 of the object's bytes (unsigned), recorded when they were stored; null for files stored before it was kept. */
+    crc32: integer("crc32"),
     /** The task that produced the object, if any: expiring the object invalidates that task's cached result. */
     sourceTaskId: text("source_task_id"),
     retention: text("retention", { enum: ["idle", "keep"] }).notNull().default("idle"),

@@ -16,7 +16,7 @@ import { TaskError } from "../tasks/errors";
 import { unwatchTask } from "../tasks/events";
 import type { TaskHandler, TaskRunContext } from "../tasks/registry";
 import { deletePrefix } from "./orphans";
-import { registerFile, touchFilesForHandOut } from "./store";
+import { registerObject, touchFilesForHandOut } from "./store";
 import { uploadUrlFor } from "./signed-urls";
 import { transcoderFor } from "./transcoder-client";
 
@@ -98,13 +98,7 @@ async function fetchIntoPrefix(
     if (!head || head.size !== output.size) {
       throw new TaskError("upload.missing", `output ${output.name} was reported but not stored intact`, true);
     }
-    const file = await registerFile(env, {
-      key,
-      size: head.size,
-      contentType: output.contentType,
-      etag: head.httpEtag,
-      sourceTaskId: task.id,
-    });
+    const file = await registerObject(env, head, { contentType: output.contentType, sourceTaskId: task.id });
     outputs.push({ ...output, fileId: file.id });
   }
   return { title: result.title, sourceId: result.sourceId, uploader: result.uploader, outputs } satisfies MediaFetchResult;

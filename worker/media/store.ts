@@ -3,6 +3,7 @@
  * public name in a namespace (`file_names`; each face scopes its names), never by R2 key. Bodies stream in and out; nothing here holds
  * a whole file in memory (a Worker has 128 MB).
  */
+import { crc32 } from "node:zlib";
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { chunksOf, D1_MAX_BOUND_PARAMETERS } from "../db/d1-limits";
@@ -19,6 +20,37 @@ export interface PutResult {
   key: string;
   size: number;
   etag: string;
+  /** CRC-32 of the bytes stored, computed as they passed (what a ZIP entry records: archives stream stored files untouched). */
+  crc32: number;
+}
+
+/**
+ * R2 custom metadata key holding an object's CRC-32 as 8 hex digits. An object written by someone else (the
+ * transcoder, through the signed blob PUT) reaches registerFile through `head()`, not through PutResult; the
+ * writer declares the checksum up front so it can go into the object's metadata when the write starts.
+ */
+export const CRC32_METADATA_KEY = "crc32";
+
+export const formatCrc32 = (value: number): string => value.toString(16).padStart(8, "0");
+
+/** The CRC-32 recorded in an object's metadata, or null when none was (objects stored before checksums were kept). */
+export function storedCrc32(object: Pick<R2Object, "customMetadata">): number | null {
+  const hex = object.customMetadata?.[CRC32_METADATA_KEY];
+  return hex !== undefined && /^[0-9a-f]{8}$/.test(hex) ? Number.parseInt(hex, 16) : null;
+}
+
+/** Passes bytes through unchanged, keeping their running CRC-32 (zlib's, native: JavaScript only sees each chunk once). */
+function crc32Meter(): { through: TransformStream<Uint8Array, Uint8Array>; value: () => number } {
+  let value = 0;
+  return {
+    through: new TransformStream({
+      transform(chunk, controller) {
+        value = crc32(chunk, value);
+        controller.enqueue(chunk);
+      },
+    }),
+    value: () => value,
+  };
 }
 
 /** Counts bytes passing through and fails the stream once `limit` is exceeded. */
@@ -39,28 +71,44 @@ function byteLimiter(limit: number): TransformStream<Uint8Array, Uint8Array> {
 /**
  * Stream a body into R2. With a known length the body goes through a FixedLengthStream in one PUT;
  * without one (chunked uploads) it becomes a multipart upload of 8 MiB parts, so memory stays bounded
- * by one part.
+ * by one part. The CRC-32 of what was stored comes back in the result; a writer that declared one
+ * (`expectedCrc32`) gets it recorded in the object's metadata, and a body that does not match it is
+ * deleted and refused (422 `file.checksum_mismatch`): the bytes were damaged on the way.
  */
 export async function putStream(
   bucket: R2Bucket,
   key: string,
   body: ReadableStream<Uint8Array>,
-  opts: { contentType: string; length?: number; maxBytes: number },
+  opts: { contentType: string; length?: number; maxBytes: number; expectedCrc32?: number },
 ): Promise<PutResult> {
+  const meter = crc32Meter();
+  const metered = body.pipeThrough(meter.through);
+  const options: R2PutOptions = {
+    httpMetadata: { contentType: opts.contentType },
+    ...(opts.expectedCrc32 === undefined ? {} : { customMetadata: { [CRC32_METADATA_KEY]: formatCrc32(opts.expectedCrc32) } }),
+  };
+  let stored: Omit<PutResult, "crc32">;
   if (opts.length !== undefined) {
     if (opts.length > opts.maxBytes) throw new AppError(413, `file exceeds the limit of ${opts.maxBytes} bytes`, "file.too_large");
     const fixed = new FixedLengthStream(opts.length);
-    const piping = body.pipeTo(fixed.writable).catch(() => undefined);
-    const obj = await bucket.put(key, fixed.readable, { httpMetadata: { contentType: opts.contentType } });
+    const piping = metered.pipeTo(fixed.writable).catch(() => undefined);
+    const obj = await bucket.put(key, fixed.readable, options);
     await piping;
     if (!obj) throw new Error(`R2 refused ${key}`);
-    return { key, size: obj.size, etag: obj.httpEtag };
+    stored = { key, size: obj.size, etag: obj.httpEtag };
+  } else {
+    stored = await putMultipart(bucket, key, metered.pipeThrough(byteLimiter(opts.maxBytes)), options);
   }
-  return putMultipart(bucket, key, body.pipeThrough(byteLimiter(opts.maxBytes)), opts.contentType);
+  const value = meter.value();
+  if (opts.expectedCrc32 !== undefined && value !== opts.expectedCrc32) {
+    await bucket.delete(key);
+    throw new AppError(422, `the stored bytes have CRC-32 ${formatCrc32(value)}, not the declared ${formatCrc32(opts.expectedCrc32)}`, "file.checksum_mismatch");
+  }
+  return { ...stored, crc32: value };
 }
 
-async function putMultipart(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, contentType: string): Promise<PutResult> {
-  const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType } });
+async function putMultipart(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, options: R2MultipartOptions): Promise<Omit<PutResult, "crc32">> {
+  const upload = await bucket.createMultipartUpload(key, options);
   const parts: R2UploadedPart[] = [];
   const reader = body.getReader();
   // One part buffer for the whole upload: uploadPart has taken the bytes once it resolves, so the buffer
@@ -103,6 +151,8 @@ export interface RegisterFileInput {
   etag: string;
   sourceTaskId?: string | null;
   retention?: "idle" | "keep";
+  /** From PutResult, or storedCrc32(head) for an object written by the transcoder; null when unknown. */
+  crc32?: number | null;
 }
 
 export async function registerFile(env: Env, input: RegisterFileInput, now = Date.now()): Promise<FileRow> {
@@ -115,15 +165,21 @@ export async function registerFile(env: Env, input: RegisterFileInput, now = Dat
       size: input.size,
       contentType: input.contentType,
       etag: input.etag,
+      crc32: input.crc32 ?? null,
       sourceTaskId: input.sourceTaskId ?? null,
       retention: input.retention ?? "idle",
       createdAt: new Date(now),
       lastAccessedAt: new Date(now),
     })
-    .onConflictDoUpdate({ target: files.r2Key, set: { size: input.size, etag: input.etag, contentType: input.contentType } })
+    .onConflictDoUpdate({ target: files.r2Key, set: { size: input.size, etag: input.etag, contentType: input.contentType, crc32: input.crc32 ?? null } })
     .returning();
   if (!row) throw new Error(`could not register ${input.key}`);
   return row;
+}
+
+/** registerFile for an object written by someone else (the transcoder), as its `head()` describes it, checksum included. */
+export function registerObject(env: Env, head: R2Object, input: Omit<RegisterFileInput, "key" | "size" | "etag" | "crc32">, now = Date.now()): Promise<FileRow> {
+  return registerFile(env, { ...input, key: head.key, size: head.size, etag: head.httpEtag, crc32: storedCrc32(head) }, now);
 }
 
 export async function getFilesByIds(env: Env, ids: string[]): Promise<FileRow[]> {

@@ -58,6 +58,7 @@ export interface StoredUpload<F extends string = string> {
   key: string;
   size: number;
   etag: string;
+  crc32: number;
   /** What the bytes are, by magic bytes (not what the client declared). */
   mime: string;
   kind: MediaKind;
@@ -113,6 +114,7 @@ async function storeFile<F extends string>(
     key: put.key,
     size: put.size,
     etag: put.etag,
+    crc32: put.crc32,
     mime: guarded.media.mime,
     kind: guarded.media.kind,
     ...(hash ? { sha256: await hash.digest() } : {}),
@@ -186,7 +188,7 @@ export async function readMultipart<F extends string, T extends string>(
 
     const files: StoredUpload<F>[] = [];
     for (const object of written) {
-      const row = await registerFile(env, { key: object.key, size: object.size, contentType: object.mime, etag: object.etag, retention: target.retention });
+      const row = await registerFile(env, { key: object.key, size: object.size, contentType: object.mime, etag: object.etag, crc32: object.crc32, retention: target.retention });
       fileIds.push(row.id);
       files.push({ ...object, fileId: row.id });
     }

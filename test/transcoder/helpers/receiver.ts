@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { crc32 } from "node:zlib";
+import { CONTENT_CRC32_HEADER } from "../../../protocol/transcoder.ts";
 
 export type ReceivedUpload = {
   /** The request path, e.g. `/up/<test-id>/0.mp4`. */
@@ -21,6 +23,9 @@ export type ReceivedUpload = {
   /** Where the body was saved. */
   file: string;
   bytes: number;
+  /** The CRC-32 the uploader declared (CONTENT_CRC32_HEADER), and the one of the bytes that arrived. */
+  declaredCrc32: string | undefined;
+  crc32: string;
 };
 
 export type Receiver = {
@@ -43,7 +48,11 @@ export const startReceiver = async (): Promise<Receiver> => {
       const name = decodeURIComponent(url.pathname.split("/").pop() ?? "");
       const file = path.join(dir, `${counter++}-${name.replace(/[^A-Za-z0-9._-]/g, "_")}`);
       let bytes = 0;
-      req.on("data", (chunk: Buffer) => (bytes += chunk.length));
+      let checksum = 0;
+      req.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        checksum = crc32(chunk, checksum);
+      });
       await pipeline(req, createWriteStream(file));
       const declared = req.headers["content-length"];
       received.push({
@@ -53,6 +62,8 @@ export const startReceiver = async (): Promise<Receiver> => {
         contentLength: declared === undefined ? undefined : Number(declared),
         file,
         bytes,
+        declaredCrc32: req.headers[CONTENT_CRC32_HEADER.toLowerCase()] as string | undefined,
+        crc32: checksum.toString(16).padStart(8, "0"),
       });
       res.writeHead(url.pathname.includes("/fail/") ? 500 : 201).end();
     })().catch(() => res.destroy());

@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { CONTENT_CRC32_HEADER } from "../../../protocol/transcoder";
+import { storedCrc32 } from "../../../worker/media/store";
 import { downloadUrlFor, signBlobGrant, uploadUrlFor, verifyBlobGrant } from "../../../worker/media/signed-urls";
 import { patternBytes, streamOf } from "../support/files";
 import { call } from "../support/http";
@@ -39,6 +42,25 @@ describe("PUT/GET /internal/blobs/{token}/{name}", () => {
     // A read grant names one object: it does not open its neighbours.
     const other = await call(pathOf(read).replace(/0\.mp4$/, "1.bin"));
     expect(other.status).toBe(403);
+  });
+
+  it("should check an upload against its declared CRC-32 and keep the checksum with the object", async () => {
+    const upload = await uploadUrlFor(env, "tasks/blob-crc/a1", 60, 10_000_000);
+    const bytes = patternBytes(150_000);
+    const put = (name: string, checksum: string) =>
+      call(`${pathOf(upload)}/${name}`, { method: "PUT", body: bytes, headers: { "Content-Type": "video/mp4", [CONTENT_CRC32_HEADER]: checksum } });
+    const declared = crc32(bytes).toString(16).padStart(8, "0");
+    expect((await put("ok.mp4", declared.toUpperCase())).status).toBe(201);
+    expect(storedCrc32((await env.MEDIA.head("tasks/blob-crc/a1/ok.mp4"))!)).toBe(crc32(bytes));
+
+    const damaged = await put("damaged.mp4", ((crc32(bytes) ^ 0x80) >>> 0).toString(16).padStart(8, "0"));
+    expect(damaged.status).toBe(422);
+    expect(await damaged.json()).toMatchObject({ detail: expect.stringContaining("CRC-32") });
+    expect(await env.MEDIA.head("tasks/blob-crc/a1/damaged.mp4")).toBeNull();
+
+    const malformed = await put("malformed.mp4", "not-hex!");
+    expect(malformed.status).toBe(422);
+    expect(await env.MEDIA.head("tasks/blob-crc/a1/malformed.mp4")).toBeNull();
   });
 
   it("should stream bodies past the whole-body limit that other routes keep (the route is marked streaming)", async () => {

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   collectIdleFiles,
@@ -8,6 +9,7 @@ import {
   nameFile,
   putStream,
   registerFile,
+  storedCrc32,
   touchFilesForHandOut,
 } from "../../../worker/media/store";
 import { AppError } from "../../../worker/lib/errors";
@@ -25,6 +27,7 @@ describe("putStream", () => {
     const put = await putStream(env.MEDIA, "t/known.bin", streamOf(bytes), { contentType: "application/octet-stream", length: bytes.byteLength, maxBytes: 1e9 });
     expect(put.size).toBe(300_000);
     expect(await bytesOf("t/known.bin")).toEqual(bytes);
+    expect(put.crc32).toBe(crc32(bytes));
   });
 
   it("should store a stream of unknown length as a multipart upload of fixed-size parts", async () => {
@@ -34,6 +37,23 @@ describe("putStream", () => {
     const stored = await bytesOf("t/chunked.bin");
     expect(stored.byteLength).toBe(bytes.byteLength);
     expect(stored).toEqual(bytes);
+    expect(put.crc32).toBe(crc32(bytes));
+  });
+
+  it("should keep a declared checksum with the object, and delete and refuse a body that does not match it", async () => {
+    const bytes = patternBytes(200_000);
+    for (const length of [bytes.byteLength, undefined]) {
+      const key = `t/declared-${length ?? "chunked"}.bin`;
+      const put = await putStream(env.MEDIA, key, streamOf(bytes), { contentType: "x/y", length, maxBytes: 1e9, expectedCrc32: crc32(bytes) });
+      expect(storedCrc32((await env.MEDIA.head(key))!)).toBe(put.crc32);
+      const damaged = `t/damaged-${length ?? "chunked"}.bin`;
+      const refused = putStream(env.MEDIA, damaged, streamOf(bytes), { contentType: "x/y", length, maxBytes: 1e9, expectedCrc32: (crc32(bytes) ^ 1) >>> 0 });
+      await expect(refused).rejects.toMatchObject({ status: 422, code: "file.checksum_mismatch" });
+      expect(await env.MEDIA.head(damaged)).toBeNull();
+    }
+    // Written without a declared checksum (the platform's own uploads), the object's metadata has none.
+    await putStream(env.MEDIA, "t/undeclared.bin", streamOf(bytes), { contentType: "x/y", length: bytes.byteLength, maxBytes: 1e9 });
+    expect(storedCrc32((await env.MEDIA.head("t/undeclared.bin"))!)).toBeNull();
   });
 
   it("should refuse a declared length over the limit before reading, and an undeclared one once it passes the limit", async () => {

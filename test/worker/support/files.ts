@@ -29,7 +29,7 @@ export async function seedNamedFile(
     length: opts.bytes.byteLength,
     maxBytes: 1 << 30,
   });
-  const file = await registerFile(env, { key, size: put.size, contentType: opts.contentType ?? "video/mp4", etag: put.etag }, opts.lastAccessedAt);
+  const file = await registerFile(env, { key, size: put.size, contentType: opts.contentType ?? "video/mp4", etag: put.etag, crc32: put.crc32 }, opts.lastAccessedAt);
   const named = await nameFile(env, { namespace: opts.namespace, publicName: opts.name, fileId: file.id, ownerUserId: opts.ownerUserId ?? null });
   if (!named.ok) throw new Error(`seed name ${opts.name} is taken`);
   const name = named.name;

@@ -15,7 +15,7 @@ import { archiverJobs, archiverVideoHashtags, archiverVideos, type ArchiverJobRo
 import { getConfig } from "../../env";
 import { deletePrefix } from "../../media/orphans";
 import { uploadUrlFor } from "../../media/signed-urls";
-import { putStream, registerFile } from "../../media/store";
+import { putStream, registerFile, registerObject } from "../../media/store";
 import { transcoderFor } from "../../media/transcoder-client";
 import { toFixtureUrl } from "../../sources/fixture-origin";
 import { TaskError, toTaskError } from "../../tasks/errors";
@@ -101,7 +101,7 @@ async function download(ctx: TaskRunContext, job: ArchiverJobRow, video: Archive
     const key = `${prefix}/${output.name}`;
     const head = await env.MEDIA.head(key);
     if (!head || head.size !== output.size) throw new TaskError("upload.missing", `output ${output.name} was reported but not stored intact`, true);
-    const file = await registerFile(env, { key, size: head.size, contentType: output.contentType, etag: head.httpEtag, sourceTaskId: task.id, retention: "keep" });
+    const file = await registerObject(env, head, { contentType: output.contentType, sourceTaskId: task.id, retention: "keep" });
 
     const fields = metadataFields(result.metadata, { title: result.title, uploader: result.uploader, durationSeconds: output.durationSeconds, size: head.size });
     const described = { ...video, ...fields, fileId: file.id };
@@ -112,7 +112,7 @@ async function download(ctx: TaskRunContext, job: ArchiverJobRow, video: Archive
       length: metadataBytes.byteLength,
       maxBytes: metadataBytes.byteLength,
     });
-    const metadataFile = await registerFile(env, { key: stored.key, size: stored.size, contentType: "application/json", etag: stored.etag, sourceTaskId: task.id, retention: "keep" });
+    const metadataFile = await registerFile(env, { key: stored.key, size: stored.size, contentType: "application/json", etag: stored.etag, crc32: stored.crc32, sourceTaskId: task.id, retention: "keep" });
     await recordHashtags(env, video, fields.hashtags);
     return await setStatus(env, job.id, video, { ...fields, fileId: file.id, metadataFileId: metadataFile.id, status: "downloaded" });
   } catch (err) {

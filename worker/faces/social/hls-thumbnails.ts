@@ -8,7 +8,7 @@ import { getDb } from "../../db/client";
 import { files, socialVideos, type FileRow } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { registerFile } from "../../media/store";
+import { registerObject } from "../../media/store";
 import { downloadUrlFor, uploadUrlFor } from "../../media/signed-urls";
 import { transcoderFor } from "../../media/transcoder-client";
 import { TaskError } from "../../tasks/errors";
@@ -59,7 +59,7 @@ export async function thumbnailOf(env: Env, videoId: number, q: { time: number; 
     const key = `${prefix}/${result.output.name}`;
     const head = await env.MEDIA.head(key);
     if (!head) throw new AppError(502, "Не удалось получить кадр видео", "thumbnail.missing");
-    const file = await registerFile(env, { key, size: head.size, contentType: result.output.contentType, etag: head.httpEtag, retention: "keep" });
+    const file = await registerObject(env, head, { contentType: result.output.contentType, retention: "keep" });
     return { file, cached: false };
   } catch (err) {
     if (err instanceof TaskError) {

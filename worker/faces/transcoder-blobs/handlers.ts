@@ -1,3 +1,4 @@
+import { CONTENT_CRC32_HEADER } from "../../../protocol/transcoder";
 import type { AppRouteHandler } from "../../lib/app-context";
 import { AppError } from "../../lib/errors";
 import { getConfig } from "../../env";
@@ -10,6 +11,7 @@ import type * as R from "./routes";
 
 export const blobPut: AppRouteHandler<R.BlobPutRoute> = async (c) => {
   const { token, name } = c.req.valid("param");
+  const declaredCrc32 = c.req.valid("header")[CONTENT_CRC32_HEADER.toLowerCase()];
   const check = await verifyBlobGrant(getConfig(c.env).BLOB_SIGNING_SECRET, token);
   if (!check.ok || check.grant.m !== "PUT") throw new AppError(403, "upload not permitted");
   if (!isPublicName(name) || (check.grant.n && check.grant.n !== name)) throw new AppError(400, "invalid object name");
@@ -21,6 +23,7 @@ export const blobPut: AppRouteHandler<R.BlobPutRoute> = async (c) => {
     contentType: c.req.header("Content-Type") ?? "application/octet-stream",
     length,
     maxBytes: check.grant.s ?? getConfig(c.env).MAX_MEDIA_BYTES,
+    ...(declaredCrc32 === undefined ? {} : { expectedCrc32: Number.parseInt(declaredCrc32, 16) }),
   });
   // Checked after the write, not before: a run stopped while the body streamed in would otherwise slip through.
   const run = check.grant.r;

@@ -2,11 +2,25 @@
  * Uploads an output file to the Worker: `PUT ${uploadUrl}/${encodeURIComponent(name)}`, streamed from
  * disk with Content-Length. The upload URL comes from the Worker (signed), not from the post, so it is
  * not subject to the network guard; any non-2xx answer is `upload.failed`, which the task engine retries.
+ * The file's CRC-32 goes with it (CONTENT_CRC32_HEADER): the Worker checks the stored bytes against it and
+ * keeps it, so archives of stored files never read them to checksum them.
  */
 import { createReadStream } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { crc32 } from "node:zlib";
+import { CONTENT_CRC32_HEADER } from "../../../../protocol/transcoder.ts";
 import { type Result, fail, ok } from "./result.ts";
+
+/**
+ * CRC-32 of a file, read once before the upload (zlib's, native; the file was just written, so it is read
+ * from the page cache). Computed before rather than while sending because the header precedes the body.
+ */
+export const fileCrc32 = async (file: string, signal: AbortSignal): Promise<number> => {
+  let value = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, signal })) value = crc32(chunk as Buffer, value);
+  return value;
+};
 
 /**
  * The target URL for one output. The name is appended as a path segment; a query string on the
@@ -30,7 +44,18 @@ export type UploadOptions = {
   onProgress?: (fraction: number) => void;
 };
 
-export const uploadFile = (opts: UploadOptions): Promise<Result<void>> =>
+export const uploadFile = async (opts: UploadOptions): Promise<Result<void>> => {
+  let checksum: number;
+  try {
+    checksum = await fileCrc32(opts.file, opts.signal);
+  } catch (err) {
+    if (opts.signal.aborted) return fail("internal", "aborted", false);
+    return fail("upload.failed", `upload of ${opts.name}: the output could not be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return sendFile(opts, checksum);
+};
+
+const sendFile = (opts: UploadOptions, checksum: number): Promise<Result<void>> =>
   new Promise((resolve) => {
     const target = uploadTarget(opts.uploadUrl, opts.name);
     if (target.protocol !== "http:" && target.protocol !== "https:") {
@@ -46,7 +71,7 @@ export const uploadFile = (opts: UploadOptions): Promise<Result<void>> =>
     };
     const req = client.request(target, {
       method: "PUT",
-      headers: { "Content-Type": opts.contentType, "Content-Length": String(opts.size) },
+      headers: { "Content-Type": opts.contentType, "Content-Length": String(opts.size), [CONTENT_CRC32_HEADER]: checksum.toString(16).padStart(8, "0") },
       signal: opts.signal,
     });
     req.setTimeout(opts.timeoutMs, () => {

@@ -12,7 +12,7 @@ import { files, type TaskRow } from "../../../db/schema";
 import { getConfig } from "../../../env";
 import { deletePrefix } from "../../../media/orphans";
 import { downloadUrlFor, uploadUrlFor } from "../../../media/signed-urls";
-import { registerFile } from "../../../media/store";
+import { registerObject } from "../../../media/store";
 import { transcoderFor } from "../../../media/transcoder-client";
 import { TaskError, toTaskError } from "../../../tasks/errors";
 import type { TaskHandler } from "../../../tasks/registry";
@@ -76,7 +76,7 @@ async function compressIntoPrefix(
   const key = `${prefix}/${result.output.name}`;
   const head = await env.MEDIA.head(key);
   if (!head || head.size !== result.output.size) throw new TaskError("upload.missing", `output ${result.output.name} was reported but not stored intact`, true);
-  const file = await registerFile(env, { key, size: head.size, contentType: result.output.contentType, etag: head.httpEtag, sourceTaskId: task.id });
+  const file = await registerObject(env, head, { contentType: result.output.contentType, sourceTaskId: task.id });
   return {
     fileId: file.id,
     size: file.size,

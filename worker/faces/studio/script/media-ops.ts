@@ -13,7 +13,7 @@ import { files, type FileRow } from "../../../db/schema";
 import { getConfig } from "../../../env";
 import { deletePrefix } from "../../../media/orphans";
 import { downloadUrlFor, uploadUrlFor } from "../../../media/signed-urls";
-import { registerFile } from "../../../media/store";
+import { registerObject } from "../../../media/store";
 import { transcoderFor } from "../../../media/transcoder-client";
 import { TaskError, toTaskError } from "../../../tasks/errors";
 
@@ -79,7 +79,7 @@ async function registerOutput(env: Env, run: OpRun, name: string, size: number, 
   const key = `${run.prefix}/${name}`;
   const head = await env.MEDIA.head(key);
   if (!head || head.size !== size) throw new TaskError("upload.missing", `output ${name} was reported but not stored intact`, true);
-  return registerFile(env, { key, size: head.size, contentType, etag: head.httpEtag, sourceTaskId: run.taskId });
+  return registerObject(env, head, { contentType, sourceTaskId: run.taskId });
 }
 
 /** `analyze`: scenes, silences, loudness and `numFrames` JPEG frames, each frame a registered file. */
