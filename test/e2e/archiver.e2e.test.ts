@@ -139,8 +139,17 @@ describe("seed 004 archiver on the real stack", () => {
     expect((await withTimeout(late.done, 10_000, "the late joiner's state")).job.status).toBe("completed");
     late.close();
 
+    // The checksums the transcoder declared when it uploaded the videos are on their rows before any archive
+    // is asked for (the archive computes missing ones itself, so this is checked first).
+    const unrecorded = localD1(
+      stack().persistDir,
+      "SELECT count(*) AS n FROM files f JOIN archiver_videos v ON v.file_id = f.id WHERE v.job_id = ? AND f.crc32 IS NULL",
+      job.id,
+    );
+    expect(unrecorded[0]?.n).toBe(0);
     const zipRes = await call(`/api/v1/jobs/${job.id}/archive.zip`);
     expect(zipRes.status).toBe(200);
+    // The reader checks every entry's bytes against the CRC-32 the archive wrote: the recorded ones.
     const zip = zipEntries(new Uint8Array(await zipRes.arrayBuffer()));
     expect(zip.size).toBe(alice.length + 1);
     expect(zip.get(`${video.drive_folder_path}/${sample.id}.mp4`)?.byteLength).toBe(video.file_size);

@@ -15,10 +15,9 @@ const MAX32 = 0xffffffff;
 /** General purpose bit 3 (4.4.4): CRC and sizes follow the data in a descriptor and are zero in the local header. */
 const FLAG_DATA_DESCRIPTOR = 1 << 3;
 
-/** An entry as its central directory header (4.3.12) describes it, ZIP64 extra (4.5.3) applied. */
-export interface ZipCentralRecord {
+/** The fields a local header and its central directory header both hold. */
+interface ZipHeaderFields {
   name: string;
-  versionMadeBy: number;
   versionNeeded: number;
   flags: number;
   method: number;
@@ -27,6 +26,11 @@ export interface ZipCentralRecord {
   crc32: number;
   compressedSize: number;
   size: number;
+}
+
+/** An entry as its central directory header (4.3.12) describes it, ZIP64 extra (4.5.3) applied. */
+export interface ZipCentralRecord extends ZipHeaderFields {
+  versionMadeBy: number;
   externalAttributes: number;
   headerOffset: number;
   /** Which 32-bit fields were 0xFFFFFFFF and read from the 0x0001 extra. */
@@ -44,16 +48,7 @@ export interface ZipDirectory {
 }
 
 /** The fields of a local file header (4.3.7) and where its data starts. */
-export interface ZipLocalHeader {
-  versionNeeded: number;
-  flags: number;
-  method: number;
-  dosTime: number;
-  dosDate: number;
-  crc32: number;
-  compressedSize: number;
-  size: number;
-  name: string;
+export interface ZipLocalHeader extends ZipHeaderFields {
   /** The local 0x0001 extra was present (it must then hold both sizes, 4.5.3). */
   zip64: boolean;
   dataOffset: number;

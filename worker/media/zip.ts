@@ -1,33 +1,33 @@
 /**
- * A ZIP built while it is sent (client-zip: STORE entries with data descriptors, ZIP64 past 4 GB), from
- * stored files opened one at a time as the archive reaches them, so memory stays flat whatever the total.
- * Sizes are known up front, so the archive's exact length is too (`Content-Length`, progress bars).
+ * A ZIP of stored files built while it is sent: STORE entries, ZIP64 where needed, exact length known up
+ * front (`Content-Length`, progress bars). Every stored file's CRC-32 is known before the archive starts
+ * (recorded when the file was stored, or computed once here and recorded for next time), so its headers are
+ * written around the data and the data itself is piped by the runtime from R2 into the response without
+ * JavaScript touching it. A ZIP library would have to see every byte to checksum it; that is what capped
+ * the archive at about a third of the speed of one stored object (see bench/archive/zip-memory.ts).
  */
-import { downloadZip, predictLength } from "client-zip";
-import type { FileRow } from "../db/schema";
+import { crc32 } from "node:zlib";
+import { eq } from "drizzle-orm";
+import { getDb } from "../db/client";
+import { files as filesTable, type FileRow } from "../db/schema";
+import { planZip, type ZipEntryMeta } from "./zip-format";
 
 /**
- * Read-ahead: each stored file costs a round trip before its first byte, which for archives of many small
- * videos costs more than their bytes. Files up to READ_AHEAD_FILE_BYTES are read whole and concurrently,
- * up to READ_AHEAD_FILES after the one being written and READ_AHEAD_BYTES held in all. A larger file is
- * opened one file early (its first byte is on the way while the previous one is written) and streams.
- * Whole reads stay small because V8 frees large buffers late: reading multi-MB videos whole grew the
- * isolate by tens of MB where streaming them keeps it flat.
+ * Files opened ahead of the one being written (their first bytes are on the way while it streams): at most
+ * this many, and no more than OPEN_AHEAD_BYTES of them beyond the next one. An opened body holds only what
+ * the runtime buffers, so these bound connections more than memory.
  */
-export const READ_AHEAD_FILES = 16;
-export const READ_AHEAD_BYTES = 8 * 1024 * 1024;
-export const READ_AHEAD_FILE_BYTES = 1024 * 1024;
-/**
- * A stored file's body arrives in chunks of a few KB; client-zip spends a fixed cost per chunk on top of
- * its CRC-32, which made a 600 MB archive of 6 MB videos take 17 s. Large files are handed to it in
- * chunks of this size instead (one copy each, held one at a time).
- */
-export const ZIP_CHUNK_BYTES = 1024 * 1024;
+export const OPEN_AHEAD_FILES = 16;
+export const OPEN_AHEAD_BYTES = 8 * 1024 * 1024;
+/** Chunk size when a stored file must be read to compute its CRC-32 (files stored before checksums were kept). */
+export const CHECKSUM_CHUNK_BYTES = 1024 * 1024;
+
+export type ZipFileRow = Pick<FileRow, "id" | "r2Key" | "size" | "etag" | "crc32" | "createdAt">;
 
 export interface ZipFileEntry {
   /** Path inside the archive (`/`-separated). */
   name: string;
-  file: Pick<FileRow, "r2Key" | "size" | "createdAt">;
+  file: ZipFileRow;
 }
 
 export interface ZipBytesEntry {
@@ -36,26 +36,118 @@ export interface ZipBytesEntry {
   lastModified: Date;
 }
 
-/** A 200 response streaming the archive of `files` (opened lazily from R2) and small in-memory `extras`. */
-export function zipResponse(bucket: R2Bucket, files: readonly ZipFileEntry[], extras: readonly ZipBytesEntry[], filename: string): Response {
-  const encoder = new TextEncoder();
-  const length = predictLength([
-    ...files.map((f) => ({ name: encoder.encode(f.name), size: f.file.size })),
-    ...extras.map((e) => ({ name: encoder.encode(e.name), size: e.bytes.byteLength })),
+/**
+ * A 200 response streaming the archive of small in-memory `extras` and then `files` (opened from R2 as the
+ * archive reaches them). Files without a recorded CRC-32 are read once first to compute it.
+ */
+export async function zipResponse(env: Env, files: readonly ZipFileEntry[], extras: readonly ZipBytesEntry[], filename: string): Promise<Response> {
+  const checked = await withChecksums(env, files);
+  const plan = planZip([
+    ...extras.map((e): ZipEntryMeta => ({ name: e.name, size: e.bytes.byteLength, crc32: crc32(e.bytes), modified: e.lastModified })),
+    ...checked.map((f): ZipEntryMeta => ({ name: f.name, size: f.file.size, crc32: f.crc32, modified: f.file.createdAt })),
   ]);
-  async function* inputs() {
-    for (const e of extras) yield { name: e.name, input: e.bytes, lastModified: e.lastModified, size: e.bytes.byteLength };
-    yield* readAhead(bucket, files);
-  }
-  const zipped = downloadZip(inputs(), { length });
-  const headers = new Headers(zipped.headers);
-  headers.set("Content-Type", "application/zip");
-  headers.set("Content-Disposition", `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`);
-  headers.set("Content-Length", String(length));
-  return new Response(zipped.body, { status: 200, headers });
+  const { readable, writable } = new FixedLengthStream(plan.length);
+  // Not awaited: the response streams while this writes. A failure aborts the body mid-way, so a client
+  // sees a broken download, never an archive that silently lacks a file.
+  writeArchive(env.MEDIA, plan, extras, checked, writable).catch((err: unknown) => writable.abort(err).catch(() => undefined));
+  return new Response(readable, {
+    status: 200,
+    headers: {
+      "Content-Type": "application/zip",
+      "Content-Disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      "Content-Length": String(plan.length),
+    },
+  });
 }
 
-type Fetched = { size: number; body: AsyncIterable<Uint8Array> | Uint8Array } | null;
+type CheckedEntry = ZipFileEntry & { crc32: number };
+
+/** The entries with their CRC-32, computing (and recording) the ones not recorded yet. */
+async function withChecksums(env: Env, files: readonly ZipFileEntry[]): Promise<CheckedEntry[]> {
+  const out: CheckedEntry[] = [];
+  for (const f of files) out.push({ ...f, crc32: f.file.crc32 ?? (await recordChecksum(env, f.file)) });
+  return out;
+}
+
+/** Reads a stored file once to compute its CRC-32 and records it on the file's row. */
+export async function recordChecksum(env: Env, file: ZipFileRow): Promise<number> {
+  const object = await env.MEDIA.get(file.r2Key);
+  if (!object || object.size !== file.size || object.httpEtag !== file.etag) throw changed(file);
+  let value = 0;
+  for await (const chunk of coalesce(object.body, CHECKSUM_CHUNK_BYTES)) value = crc32(chunk, value);
+  await getDb(env).update(filesTable).set({ crc32: value }).where(eq(filesTable.id, file.id));
+  return value;
+}
+
+const changed = (file: ZipFileRow) => new Error(`stored file ${file.r2Key} is missing or changed since it was recorded`);
+
+/** Writes each entry's header and data in order, then the central directory, into the response body. */
+async function writeArchive(
+  bucket: R2Bucket,
+  plan: ReturnType<typeof planZip>,
+  extras: readonly ZipBytesEntry[],
+  files: readonly CheckedEntry[],
+  writable: WritableStream<Uint8Array>,
+): Promise<void> {
+  const write = async (bytes: Uint8Array) => {
+    const writer = writable.getWriter();
+    try {
+      await writer.write(bytes);
+    } finally {
+      writer.releaseLock();
+    }
+  };
+  let index = 0;
+  for (const e of extras) {
+    await write(plan.localHeader(index++));
+    await write(e.bytes);
+  }
+  const ahead = openAhead(bucket, files);
+  try {
+    for (const [i, f] of files.entries()) {
+      const object = await ahead.take(i);
+      // The length and checksums were promised: an object that vanished or changed meanwhile fails the archive.
+      if (!object || object.size !== f.file.size || object.httpEtag !== f.file.etag) throw changed(f.file);
+      await write(plan.localHeader(index++));
+      await object.body.pipeTo(writable, { preventClose: true });
+    }
+  } finally {
+    await ahead.cancelRest();
+  }
+  await write(plan.trailer());
+  await writable.close();
+}
+
+/** Opens files ahead of the one being written, within OPEN_AHEAD_FILES and OPEN_AHEAD_BYTES. */
+function openAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
+  const opened = new Map<number, Promise<R2ObjectBody | null>>();
+  let next = 0;
+  const fill = (current: number) => {
+    let bytes = 0;
+    for (let i = current + 1; i < next; i++) bytes += files[i]!.file.size;
+    while (next < files.length && next - current <= OPEN_AHEAD_FILES && (next <= current + 1 || bytes + files[next]!.file.size <= OPEN_AHEAD_BYTES)) {
+      if (next > current) bytes += files[next]!.file.size;
+      const get = bucket.get(files[next]!.file.r2Key);
+      // A rejection is seen when the file's turn comes; until then it must not count as unhandled.
+      get.catch(() => undefined);
+      opened.set(next++, get);
+    }
+  };
+  return {
+    async take(i: number): Promise<R2ObjectBody | null> {
+      fill(i);
+      const get = opened.get(i)!;
+      opened.delete(i);
+      return get;
+    },
+    /** Bodies opened but never written (the archive failed or was cancelled): released, not left to time out. */
+    async cancelRest(): Promise<void> {
+      const rest = [...opened.values()];
+      opened.clear();
+      await Promise.all(rest.map((get) => get.then((o) => o?.body.cancel(), () => undefined).catch(() => undefined)));
+    },
+  };
+}
 
 /**
  * The stream's bytes in chunks of `size` bytes (the last one shorter). A byte stream (R2's bodies) is read
@@ -99,41 +191,4 @@ export async function* coalesce(stream: ReadableStream<Uint8Array>, size: number
     }
   }
   if (filled > 0) yield buffer.subarray(0, filled);
-}
-
-/** The files in order, as zip inputs, with the read-ahead described at READ_AHEAD_FILES. */
-async function* readAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
-  const pending: Promise<Fetched>[] = [];
-  let started = 0;
-  let heldBytes = 0;
-  const isSmall = (f: ZipFileEntry) => f.file.size <= READ_AHEAD_FILE_BYTES;
-  const start = (f: ZipFileEntry): Promise<Fetched> =>
-    isSmall(f)
-      ? bucket.get(f.file.r2Key).then(async (object) => (object ? { size: object.size, body: new Uint8Array(await object.arrayBuffer()) } : null))
-      : bucket.get(f.file.r2Key).then((object) => (object ? { size: object.size, body: coalesce(object.body, ZIP_CHUNK_BYTES) } : null));
-  const fill = (current: number) => {
-    while (started < files.length && started - current <= READ_AHEAD_FILES) {
-      const next = files[started]!;
-      if (isSmall(next)) {
-        if (started !== current && heldBytes + next.file.size > READ_AHEAD_BYTES) break;
-        heldBytes += next.file.size;
-      } else if (started > current + 1) {
-        break;
-      }
-      pending.push(start(next));
-      // Started reads run on even when their promise is not awaited yet; a rejection is seen when it is.
-      pending.at(-1)!.catch(() => undefined);
-      started++;
-    }
-  };
-  for (const [i, f] of files.entries()) {
-    fill(i);
-    const object = await pending[i]!;
-    // The archive's length was promised: a file that vanished meanwhile cannot be left out silently.
-    if (!object || object.size !== f.file.size) throw new Error(`stored file ${f.file.r2Key} is missing or changed`);
-    yield { name: f.name, input: object.body, lastModified: f.file.createdAt, size: f.file.size };
-    // client-zip asks for the next input once this one is written: its bytes are no longer held here.
-    if (isSmall(f)) heldBytes -= f.file.size;
-    delete pending[i];
-  }
 }

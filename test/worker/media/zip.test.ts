@@ -1,17 +1,20 @@
 /**
- * The streamed ZIP of stored files (worker/media/zip.ts): every file arrives whole, in order, and the
- * read-ahead really overlaps reads of small files while keeping the bytes it holds within its budget. The
- * bucket is miniflare's R2; the wrapper around it only observes when reads start and finish.
+ * The streamed ZIP of stored files (worker/media/zip.ts): every file arrives whole, in order, files are
+ * opened ahead within their budget, checksums come from the files' rows (computed once for files without
+ * one), and a file that vanished or changed fails the archive. The bucket is miniflare's R2; the wrapper
+ * around it only observes when reads start and finish.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coalesce, READ_AHEAD_BYTES, READ_AHEAD_FILE_BYTES, READ_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
+import { crc32 } from "node:zlib";
+import { getFilesByIds, putStream, registerFile } from "../../../worker/media/store";
+import { coalesce, OPEN_AHEAD_BYTES, OPEN_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
 import { zipEntries } from "../../support/zip-entries";
 import { patternBytes, streamOf } from "../support/files";
 
-/** R2 as it is, recording how many reads were open at once and the bytes fetched but not yet consumed. */
+/** R2 as it is, recording how many reads were open at once (from get() to the end of their body). */
 function observedBucket(bucket: R2Bucket) {
-  const seen = { open: 0, maxOpen: 0, gets: 0, largeOpen: 0, maxLargeOpen: 0 };
+  const seen = { open: 0, maxOpen: 0, gets: 0 };
   const observed = new Proxy(bucket, {
     get(target, prop) {
       if (prop !== "get") return Reflect.get(target, prop, target);
@@ -24,47 +27,31 @@ function observedBucket(bucket: R2Bucket) {
           seen.open--;
           return object;
         }
-        // A read ends when its body has been read: arrayBuffer() or the stream's end.
-        const arrayBuffer = object.arrayBuffer.bind(object);
-        // Only what the zip reads (size, arrayBuffer, body); R2's own object has read-only fields.
+        const close = () => {
+          seen.open--;
+        };
+        // Only what the zip reads; R2's own object has read-only fields.
         return {
           size: object.size,
-          arrayBuffer: async () => {
-            try {
-              return await arrayBuffer();
-            } finally {
-              seen.open--;
-            }
-          },
-          // A body read as a stream is a large file: counted apart, from its open to its end.
-          get body() {
-            seen.largeOpen++;
-            seen.maxLargeOpen = Math.max(seen.maxLargeOpen, seen.largeOpen);
-            return object.body.pipeThrough(
-              new TransformStream({
-                flush: () => {
-                  seen.open--;
-                  seen.largeOpen--;
-                },
-              }),
-            );
-          },
+          httpEtag: object.httpEtag,
+          body: object.body.pipeThrough(new TransformStream({ flush: close, cancel: close })),
         } as unknown as R2ObjectBody;
       };
     },
   });
-  return { bucket: observed, seen };
+  return { env: { ...env, MEDIA: observed } as Env, seen };
 }
 
-async function storeFiles(prefix: string, sizes: number[]): Promise<{ entries: ZipFileEntry[]; contents: Map<string, Uint8Array> }> {
+/** Stores files as the platform does (CRC-32 recorded), or with none recorded (files stored before it was kept). */
+async function storeFiles(prefix: string, sizes: number[], opts: { recordCrc32?: boolean } = {}): Promise<{ entries: ZipFileEntry[]; contents: Map<string, Uint8Array> }> {
   const entries: ZipFileEntry[] = [];
   const contents = new Map<string, Uint8Array>();
   for (const [i, size] of sizes.entries()) {
     const bytes = patternBytes(size, i + 1);
-    const r2Key = `${prefix}/${i}.bin`;
-    await env.MEDIA.put(r2Key, bytes);
+    const put = await putStream(env.MEDIA, `${prefix}/${i}.bin`, streamOf(bytes), { contentType: "video/mp4", length: size, maxBytes: 1 << 30 });
+    const file = await registerFile(env, { key: put.key, size, contentType: "video/mp4", etag: put.etag, crc32: opts.recordCrc32 === false ? null : put.crc32 });
     const name = `videos/${String(i).padStart(3, "0")}.mp4`;
-    entries.push({ name, file: { r2Key, size, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) } });
+    entries.push({ name, file });
     contents.set(name, bytes);
   }
   return { entries, contents };
@@ -73,44 +60,56 @@ async function storeFiles(prefix: string, sizes: number[]): Promise<{ entries: Z
 const extras = [{ name: "metadata.json", bytes: new TextEncoder().encode('{"ok":true}'), lastModified: new Date() }];
 
 describe("zipResponse", () => {
-  it("should hold every file whole and in order, reading the small ones ahead concurrently", async () => {
+  it("should hold every file whole and in order, opening the next ones while one streams", async () => {
     const { entries, contents } = await storeFiles("zip-small", Array.from({ length: 40 }, (_, i) => 20_000 + i * 997));
-    const { bucket, seen } = observedBucket(env.MEDIA);
-    const res = zipResponse(bucket, entries, extras, "small.zip");
+    const observed = observedBucket(env.MEDIA);
+    const res = await zipResponse(observed.env, entries, extras, "small.zip");
     const zip = new Uint8Array(await res.arrayBuffer());
 
     expect(Number(res.headers.get("Content-Length"))).toBe(zip.byteLength);
     const read = zipEntries(zip);
     expect([...read.keys()]).toEqual(["metadata.json", ...contents.keys()]);
     for (const [name, bytes] of contents) expect(read.get(name)).toEqual(bytes);
-    expect(seen.gets).toBe(40);
-    // Reads overlap, but never more than the files after the one being written plus that one.
-    expect(seen.maxOpen).toBeGreaterThan(1);
-    expect(seen.maxOpen).toBeLessThanOrEqual(READ_AHEAD_FILES + 1);
+    // Every checksum was recorded when the file was stored: each file is read once, for the archive.
+    expect(observed.seen.gets).toBe(40);
+    expect(observed.seen.maxOpen).toBeGreaterThan(1);
+    expect(observed.seen.maxOpen).toBeLessThanOrEqual(OPEN_AHEAD_FILES + 1);
   });
 
-  it("should keep the bytes read ahead within the budget and stream larger files, opening each one file early", async () => {
-    const small = READ_AHEAD_FILE_BYTES - 1000;
-    const fit = Math.floor(READ_AHEAD_BYTES / small);
-    const large = READ_AHEAD_FILE_BYTES + 1;
-    // More small files than the budget holds, then large ones, which are never read ahead whole.
-    const sizes = [...Array.from({ length: fit + 3 }, () => small), large, large, large, 1000];
-    const { entries, contents } = await storeFiles("zip-budget", sizes);
-    const { bucket, seen } = observedBucket(env.MEDIA);
-    const zip = new Uint8Array(await zipResponse(bucket, entries, [], "budget.zip").arrayBuffer());
-
-    const read = zipEntries(zip);
+  it("should open ahead no more than the byte budget holds beyond the next file", async () => {
+    const size = 3 * 1024 * 1024;
+    const { entries, contents } = await storeFiles("zip-budget", Array.from({ length: 6 }, () => size));
+    const observed = observedBucket(env.MEDIA);
+    const read = zipEntries(new Uint8Array(await (await zipResponse(observed.env, entries, [], "budget.zip")).arrayBuffer()));
     for (const [name, bytes] of contents) expect(read.get(name)).toEqual(bytes);
-    // Reads open at once: never more small ones than the budget holds, plus at most two large streams.
-    expect(seen.maxOpen).toBeLessThanOrEqual(fit + 2);
-    expect(seen.maxLargeOpen).toBeLessThanOrEqual(2);
+    expect(observed.seen.maxOpen).toBeGreaterThan(1);
+    expect(observed.seen.maxOpen).toBeLessThanOrEqual(1 + Math.max(1, Math.floor(OPEN_AHEAD_BYTES / size)));
+  });
+
+  it("should compute and record the checksum of a file stored before checksums were kept, once", async () => {
+    const { entries, contents } = await storeFiles("zip-legacy", [70_000, 3 * 1024 * 1024 + 5], { recordCrc32: false });
+    const first = observedBucket(env.MEDIA);
+    const read = zipEntries(new Uint8Array(await (await zipResponse(first.env, entries, [], "legacy.zip")).arrayBuffer()));
+    for (const [name, bytes] of contents) expect(read.get(name)).toEqual(bytes);
+    const rows = await getFilesByIds(env, entries.map((e) => e.file.id));
+    for (const e of entries) expect(rows.find((r) => r.id === e.file.id)?.crc32).toBe(crc32(contents.get(e.name)!));
+    // Read once for the checksum and once for the archive; the next archive reads each file once.
+    expect(first.seen.gets).toBe(4);
+    const again = observedBucket(env.MEDIA);
+    await (await zipResponse(again.env, rows.map((file, i) => ({ name: entries[i]!.name, file })), [], "again.zip")).arrayBuffer();
+    expect(again.seen.gets).toBe(2);
   });
 
   it("should fail the archive rather than leave out a file that vanished after its length was promised", async () => {
     const { entries } = await storeFiles("zip-missing", [5000, 6000, 7000]);
     await env.MEDIA.delete(entries[1]!.file.r2Key);
-    const res = zipResponse(env.MEDIA, entries, [], "missing.zip");
-    await expect(res.arrayBuffer()).rejects.toThrow();
+    await expect((await zipResponse(env, entries, [], "missing.zip")).arrayBuffer()).rejects.toThrow();
+  });
+
+  it("should fail the archive rather than write a checksum that no longer matches a file rewritten in place", async () => {
+    const { entries } = await storeFiles("zip-rewritten", [5000, 6000, 7000]);
+    await env.MEDIA.put(entries[2]!.file.r2Key, patternBytes(7000, 99));
+    await expect((await zipResponse(env, entries, [], "rewritten.zip")).arrayBuffer()).rejects.toThrow();
   });
 });
 

@@ -17,5 +17,5 @@ export async function jobArchiveResponse(env: Env, jobId: string): Promise<Respo
     entries.push({ name: `${v.folderPath}/${v.id}${extension}`, file });
   }
   const metadata = new TextEncoder().encode(JSON.stringify({ job, videos: videos.map(presentVideo) }, null, 2));
-  return zipResponse(env.MEDIA, entries, [{ name: "metadata.json", bytes: metadata, lastModified: new Date() }], `tiktok-archive-${job.mode}-${job.value}-${job.id.slice(0, 8)}.zip`);
+  return zipResponse(env, entries, [{ name: "metadata.json", bytes: metadata, lastModified: new Date() }], `tiktok-archive-${job.mode}-${job.value}-${job.id.slice(0, 8)}.zip`);
 }
