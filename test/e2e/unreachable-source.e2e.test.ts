@@ -6,7 +6,7 @@
  * not wait for them).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startTranscoder, startWorker, type TranscoderHandle, type WorkerHandle } from "../support/processes";
+import { freePort, refusedPort, startTranscoder, startWorker, type TranscoderHandle, type WorkerHandle } from "../support/processes";
 import { postJson } from "./support/client";
 
 let transcoder: TranscoderHandle;
@@ -16,7 +16,7 @@ const token = "unreachable-token-0123456789";
 
 describe("an unreachable source", () => {
   beforeAll(async () => {
-    deadOrigin = `http://127.0.0.1:${await freePort()}`;
+    deadOrigin = `http://127.0.0.1:${await refusedPort()}`;
     const workerPort = await freePort();
     transcoder = await startTranscoder({ token, allowedOrigins: [deadOrigin, `http://127.0.0.1:${workerPort}`] });
     worker = await startWorker(

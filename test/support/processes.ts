@@ -11,6 +11,28 @@ import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
+/**
+ * A loopback port nothing listens on, for "connection refused" cases. It is taken below the kernel's
+ * ephemeral range (32768–60999 on Linux), where ports bound to 0 come from: a released ephemeral port can be
+ * handed to the next server any test file starts meanwhile, and the "refused" connection would reach it.
+ */
+export async function refusedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free loopback port between 20000 and 29999");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

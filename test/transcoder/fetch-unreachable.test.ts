@@ -4,20 +4,10 @@
  * ffprobe through the egress proxy, pages through the guarded fetch, names through the guard's lookup).
  * Nothing here leaves loopback: the closed port is ours, and names resolve through an injected lookup.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LookupAll } from "../../containers/transcoder/src/lib/net-guard.ts";
+import { refusedPort } from "../support/processes.ts";
 import { type Stack, postOperation, readEvents, runFetch, startStack, terminal, workDirEntries } from "./helpers/stack.ts";
-
-/** A loopback port nothing listens on: bound once by us, then released. */
-const closedPort = async (): Promise<number> => {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-};
 
 const notFound = (host: string) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
 // The DNS answer the guard gets for every name: it does not exist.
@@ -28,7 +18,7 @@ const lookup: LookupAll = async (host) => {
 let stack: Stack;
 let closed: string;
 beforeAll(async () => {
-  closed = `127.0.0.1:${await closedPort()}`;
+  closed = `127.0.0.1:${await refusedPort()}`;
   // Allowed in test mode like the fixture origin, so the guard lets it through and the connect fails.
   stack = await startStack({ lookup, allowedOrigins: [`http://${closed}`] });
 });
