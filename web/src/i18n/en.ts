@@ -19,6 +19,8 @@ export const en = {
   notFoundHeading: "Page not found",
   working: "Working…",
   networkError: "The platform could not be reached. Check your connection and try again.",
+  errorRateLimited: "Too many requests in a short time. Wait a minute and try again.",
+  errorOther: "Something went wrong (HTTP {status}).",
 };
 
 export type Dictionary = { readonly [K in keyof typeof en]: string };

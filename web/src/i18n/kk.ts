@@ -21,4 +21,6 @@ export const kk: Dictionary = {
   notFoundHeading: "Бет табылмады",
   working: "Орындалуда…",
   networkError: "Платформаға қосылу мүмкін болмады. Байланысты тексеріп, қайталап көріңіз.",
+  errorRateLimited: "Қысқа уақытта сұраулар тым көп. Бір минут күтіп, қайталап көріңіз.",
+  errorOther: "Бірдеңе дұрыс болмады (HTTP {status}).",
 };

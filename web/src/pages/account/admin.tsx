@@ -5,6 +5,7 @@
  * way in that the API does not grant.
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components, paths } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -24,46 +25,35 @@ export function AdminSection() {
   const [dead, setDead] = useState<Task[]>([]);
   const [status, setStatus] = useState<Status>({ kind: "idle" });
 
-  const load = useCallback(async () => {
-    try {
-      const users = await api.GET("/api/admin/users/pending");
-      if (!users.data) {
-        setIsAdmin(false);
-        return;
-      }
-      setIsAdmin(true);
-      setPending(users.data.users);
-      const tasks = await api.GET("/api/admin/tasks", { params: { query: { status: "dead", limit: 50, offset: 0 } } });
-      if (tasks.data) setDead(tasks.data.tasks);
-      else setStatus({ kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, tasks.response.status, tasks.error)}` });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
+  const load = useCallback(() => runAction(setStatus, common.networkError, async () => {
+    const users = await api.GET("/api/admin/users/pending");
+    if (!users.data) {
+      setIsAdmin(false);
+      return;
     }
-  }, [t, common]);
+    setIsAdmin(true);
+    setPending(users.data.users);
+    const tasks = await api.GET("/api/admin/tasks", { params: { query: { status: "dead", limit: 50, offset: 0 } } });
+    if (!tasks.data) return { kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, common, tasks.response.status, tasks.error)}` };
+    setDead(tasks.data.tasks);
+  }, { busy: false }), [t, common]);
 
   useEffect(() => void load(), []);
 
-  const onApprove = async (username: string) => {
-    setStatus({ kind: "busy" });
-    try {
+  // The answer's status is shown before the lists reload, which may replace it with their own failure.
+  const onApprove = (username: string) =>
+    runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/admin/users/{username}/approve", { params: { path: { username } } });
-      setStatus(data ? { kind: "ok", text: fill(t.approved, { name: username }) } : { kind: "error", text: `${t.approveFailed}: ${accountErrorText(t, response.status, error)}` });
+      setStatus(data ? { kind: "ok", text: fill(t.approved, { name: username }) } : { kind: "error", text: `${t.approveFailed}: ${accountErrorText(t, common, response.status, error)}` });
       await load();
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
-  };
+    });
 
-  const onRetry = async (id: string) => {
-    setStatus({ kind: "busy" });
-    try {
+  const onRetry = (id: string) =>
+    runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/admin/tasks/{id}/retry", { params: { path: { id } } });
-      setStatus(data ? { kind: "ok", text: fill(t.retried, { id }) } : { kind: "error", text: `${t.retryFailed}: ${accountErrorText(t, response.status, error)}` });
+      setStatus(data ? { kind: "ok", text: fill(t.retried, { id }) } : { kind: "error", text: `${t.retryFailed}: ${accountErrorText(t, common, response.status, error)}` });
       await load();
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
-  };
+    });
 
   if (!isAdmin) return null;
   return (

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api, errorText } from "../../api/client";
 import { session, useSessionToken } from "../../api/session";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -22,15 +23,12 @@ function RegisterForm() {
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { error } = await api.POST("/api/register", {
         body: { username: formField(form, "username").value, email: formField(form, "email").value, password: formField(form, "password").value },
       });
-      setStatus(error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+      return error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered };
+    });
   };
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="register-heading" aria-describedby="register-status">
@@ -54,20 +52,15 @@ function LoginForm() {
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { data, error } = await api.POST("/api/login", {
         body: { username: formField(form, "username").value, password: formField(form, "password").value },
       });
-      if (data) {
-        setStatus({ kind: "idle" });
-        session.set(data.access_token);
-      } else {
-        setStatus({ kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` });
-      }
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+      if (!data) return { kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` };
+      // Before the token: signing in unmounts this form.
+      setStatus({ kind: "idle" });
+      session.set(data.access_token);
+    });
   };
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="login-heading" aria-describedby="login-status">
@@ -89,20 +82,17 @@ function UserInfo() {
   const [status, setStatus] = useState<Status>({ kind: "busy" });
   useEffect(() => {
     let live = true;
-    api
-      .GET("/api/user_info")
-      .then(({ data, error }) => {
-        if (!live) return;
-        if (data) {
-          setUser(data.user);
-          setStatus({ kind: "idle" });
-        } else {
-          // An expired or revoked token: back to the sign-in form.
-          setStatus({ kind: "error", text: errorText(error) ?? t.loginFailed });
-          session.set(undefined);
-        }
-      })
-      .catch(() => live && setStatus({ kind: "error", text: common.networkError }));
+    void runAction(setStatus, common.networkError, async () => {
+      const { data, error } = await api.GET("/api/user_info");
+      if (!live) return;
+      if (data) {
+        setUser(data.user);
+        return { kind: "idle" };
+      }
+      // An expired or revoked token: back to the sign-in form.
+      setStatus({ kind: "error", text: errorText(error) ?? t.loginFailed });
+      session.set(undefined);
+    }, { busy: false, live: () => live });
     return () => {
       live = false;
     };

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -26,15 +27,12 @@ export function ApiKeysSection() {
   const [copyStatus, setCopyStatus] = useState<Status>({ kind: "idle" });
   const [listStatus, setListStatus] = useState<Status>({ kind: "idle" });
 
-  const load = useCallback(async () => {
-    try {
-      const { data, error, response } = await api.GET("/api/keys");
-      if (data) setKeys(data.keys);
-      setListStatus(data ? { kind: "idle" } : { kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, response.status, error)}` });
-    } catch {
-      setListStatus({ kind: "error", text: common.networkError });
-    }
-  }, [t, common]);
+  const load = useCallback(() => runAction(setListStatus, common.networkError, async () => {
+    const { data, error, response } = await api.GET("/api/keys");
+    if (!data) return { kind: "error", text: `${t.loadFailed}: ${accountErrorText(t, common, response.status, error)}` };
+    setKeys(data.keys);
+    return { kind: "idle" };
+  }, { busy: false }), [t, common]);
 
   useEffect(() => void load(), []);
 
@@ -42,21 +40,15 @@ export function ApiKeysSection() {
     event.preventDefault();
     const form = event.currentTarget;
     const name = formField(form, "name").value.trim();
-    setStatus({ kind: "busy" });
     setCopyStatus({ kind: "idle" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/keys", { body: { name } });
-      if (data) {
-        setNewKey(data.key);
-        setStatus({ kind: "ok", text: t.keyCreated });
-        form.reset();
-        await load();
-      } else {
-        setStatus({ kind: "error", text: `${t.keyCreateFailed}: ${accountErrorText(t, response.status, error)}` });
-      }
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+      if (!data) return { kind: "error", text: `${t.keyCreateFailed}: ${accountErrorText(t, common, response.status, error)}` };
+      setNewKey(data.key);
+      setStatus({ kind: "ok", text: t.keyCreated });
+      form.reset();
+      await load();
+    });
   };
 
   const onCopy = async () => {
@@ -71,14 +63,11 @@ export function ApiKeysSection() {
 
   const onRevoke = async (key: ApiKey) => {
     if (!confirm(fill(t.revokeConfirm, { name: key.name }))) return;
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.DELETE("/api/keys/{key_id}", { params: { path: { key_id: key.id } } });
-      setStatus(data ? { kind: "ok", text: t.keyRevoked } : { kind: "error", text: `${t.revokeFailed}: ${accountErrorText(t, response.status, error)}` });
+      setStatus(data ? { kind: "ok", text: t.keyRevoked } : { kind: "error", text: `${t.revokeFailed}: ${accountErrorText(t, common, response.status, error)}` });
       await load();
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+    });
   };
 
   return (

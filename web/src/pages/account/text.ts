@@ -66,7 +66,6 @@ export const TEXT = defineText({
     errorForbidden: "Only administrators can do that.",
     errorNotFound: "It no longer exists.",
     errorConflict: "It is no longer in that state (someone may have done it already).",
-    errorOther: "Something went wrong (HTTP {status}).",
     loadFailed: "Could not load",
   },
   kk: {
@@ -133,7 +132,6 @@ export const TEXT = defineText({
     errorForbidden: "Мұны тек әкімшілер істей алады.",
     errorNotFound: "Ол енді жоқ.",
     errorConflict: "Ол енді бұл күйде емес (мүмкін, оны біреу жасап қойған).",
-    errorOther: "Бірдеңе дұрыс болмады (HTTP {status}).",
     loadFailed: "Жүктеу мүмкін болмады",
   },
   ru: {
@@ -200,7 +198,6 @@ export const TEXT = defineText({
     errorForbidden: "Это могут делать только администраторы.",
     errorNotFound: "Этого больше не существует.",
     errorConflict: "Состояние уже изменилось (возможно, кто-то уже это сделал).",
-    errorOther: "Что-то пошло не так (HTTP {status}).",
     loadFailed: "Не удалось загрузить",
   },
 });

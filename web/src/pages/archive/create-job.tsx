@@ -4,6 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -35,18 +36,12 @@ export function CreateJobForm({ onCreated }: { onCreated: (job: Job) => void }) 
       since: dayStart(formField(form, "since").value),
       until: dayEnd(formField(form, "until").value),
     };
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/v1/jobs", { body });
-      if (data) {
-        setStatus({ kind: "ok", text: fill(t.created, { value: data.value }) });
-        onCreated(data);
-      } else {
-        setStatus({ kind: "error", text: `${t.refused}. ${problemText(t, response.status, error)}` });
-      }
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+      if (!data) return { kind: "error", text: `${t.refused}. ${problemText(t, common, response.status, error)}` };
+      setStatus({ kind: "ok", text: fill(t.created, { value: data.value }) });
+      onCreated(data);
+    });
   };
   return (
     <form class="card archive-form" onSubmit={onSubmit} aria-labelledby="create-job-heading" aria-describedby="create-job-status">

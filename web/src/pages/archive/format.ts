@@ -1,5 +1,6 @@
 /** The Archive page's wording helpers: API refusals in a person's words, sizes, durations and dates. */
 import { errorText } from "../../api/client";
+import type { Dictionary } from "../../i18n/en";
 import type { ArchiveText } from "./text";
 
 /** FastAPI's 422 lists each problem as `{loc, msg}`; other refusals carry one `detail` string. */
@@ -16,10 +17,10 @@ function validationMessages(body: unknown): string | undefined {
  * the document's 10 requests a minute); a validation refusal keeps the API's own explanation (which names
  * the field and the rule, e.g. a leading @), after a translated lead.
  */
-export function problemText(t: ArchiveText, status: number, body: unknown): string {
+export function problemText(t: ArchiveText, common: Dictionary, status: number, body: unknown): string {
   if (status === 401 || status === 403) return t.errSession;
   if (status === 404) return t.errNotFound;
-  if (status === 429) return t.errRateLimited;
+  if (status === 429) return common.errorRateLimited;
   if (status === 422 || status === 400) return `${t.errInvalid}: ${validationMessages(body) ?? errorText(body) ?? ""}`;
   if (status >= 500) return t.errServer;
   return errorText(body) ?? t.errServer;

@@ -5,6 +5,7 @@
  * so the page can do exactly what the user's credential can.
  */
 import { useEffect, useState } from "preact/hooks";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSessionToken } from "../../api/session";
@@ -32,17 +33,13 @@ function ArchiveWorkspace({ token }: { token: string }) {
 
   useEffect(() => {
     let live = true;
-    setListStatus({ kind: "busy" });
-    api
-      .GET("/api/v1/jobs", { params: { query: { status: filter || undefined, limit: 50 } } })
-      .then(({ data, error, response }) => {
-        if (!live) return;
-        if (data) {
-          setJobs(data);
-          setListStatus({ kind: "idle" });
-        } else setListStatus({ kind: "error", text: problemText(t, response.status, error) });
-      })
-      .catch(() => live && setListStatus({ kind: "error", text: common.networkError }));
+    void runAction(setListStatus, common.networkError, async () => {
+      const { data, error, response } = await api.GET("/api/v1/jobs", { params: { query: { status: filter || undefined, limit: 50 } } });
+      if (!live) return;
+      if (!data) return { kind: "error", text: problemText(t, common, response.status, error) };
+      setJobs(data);
+      return { kind: "idle" };
+    }, { live: () => live });
     return () => {
       live = false;
     };

@@ -3,6 +3,7 @@
  * then, once the job is final, the grid of its videos with their metadata and the zip download.
  */
 import { useContext, useEffect, useState } from "preact/hooks";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { ProgressBar } from "../../components/progress-bar";
@@ -86,17 +87,17 @@ function useFinishedJob(jobId: string, final: boolean) {
   useEffect(() => {
     if (!final) return;
     let live = true;
-    (async () => {
+    void runAction(setStatus, common.networkError, async () => {
       const got = await api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } });
       if (!live) return;
-      if (!got.data) return setStatus({ kind: "error", text: problemText(t, got.response.status, got.error) });
+      if (!got.data) return { kind: "error", text: problemText(t, common, got.response.status, got.error) };
       setDetail(got.data);
       const { mode, value } = got.data.job;
       // Videos are shared between jobs and keep the source of the job that archived them first: the rest
       // show the job's brief fields only.
       const list = await api.GET("/api/v1/videos", { params: { query: { mode, value, limit: 500 } } });
       if (live && list.data) setFull(new Map(list.data.videos.map((v) => [v.id, v])));
-    })().catch(() => live && setStatus({ kind: "error", text: common.networkError }));
+    }, { busy: false, live: () => live });
     return () => {
       live = false;
     };
@@ -123,15 +124,11 @@ export function JobView({ jobId, value, token, onJobChange }: { jobId: string; v
       ? { kind: "ok", text: fill(t.jobDone, { status: jobStatusText(t, job.status) }) }
       : finished.status;
 
-  const onZip = async () => {
-    setZipStatus({ kind: "busy" });
-    try {
+  const onZip = () =>
+    runAction(setZipStatus, common.networkError, async () => {
       const result = await downloadZip(jobId);
-      setZipStatus(result.ok ? { kind: "ok", text: t.zipDone } : { kind: "error", text: `${t.zipFailed}: ${problemText(t, result.status, result.body)}` });
-    } catch {
-      setZipStatus({ kind: "error", text: common.networkError });
-    }
-  };
+      return result.ok ? { kind: "ok", text: t.zipDone } : { kind: "error", text: `${t.zipFailed}: ${problemText(t, common, result.status, result.body)}` };
+    });
 
   return (
     <div class="archive-job" data-testid="job-view">

@@ -5,6 +5,7 @@
  */
 import { useContext, useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -33,22 +34,16 @@ function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | unde
       interval_minutes: Number(formField(form, "interval").value),
       enabled: formField(form, "enabled").checked,
     };
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const result = editing
         ? await api.PATCH("/api/v1/scheduled-jobs/{job_id}", { params: { path: { job_id: editing.id } }, body })
         : await api.POST("/api/v1/scheduled-jobs", { body });
-      if (result.data) {
-        // The list's status line announces the change: a saved edit unmounts this form.
-        setStatus({ kind: "idle" });
-        if (!editing) form.reset();
-        onSaved(result.data, !editing);
-      } else {
-        setStatus({ kind: "error", text: problemText(t, result.response.status, result.error) });
-      }
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+      if (!result.data) return { kind: "error", text: problemText(t, common, result.response.status, result.error) };
+      // The list's status line announces the change: a saved edit unmounts this form.
+      setStatus({ kind: "idle" });
+      if (!editing) form.reset();
+      onSaved(result.data, !editing);
+    });
   };
   const heading = editing ? fill(t.scheduleEditHeading, { name: editing.name }) : t.scheduleFormHeading;
   return (
@@ -95,47 +90,36 @@ export function Schedules() {
   const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [editing, setEditing] = useState<Schedule>();
   const [status, setStatus] = useState<Status>({ kind: "busy" });
+  const refused = (httpStatus: number, body: unknown): Status => ({ kind: "error", text: problemText(t, common, httpStatus, body) });
   useEffect(() => {
     let live = true;
-    api
-      .GET("/api/v1/scheduled-jobs")
-      .then(({ data, error, response }) => {
-        if (!live) return;
-        if (data) {
-          setSchedules(data);
-          setStatus({ kind: "idle" });
-        } else setStatus({ kind: "error", text: problemText(t, response.status, error) });
-      })
-      .catch(() => live && setStatus({ kind: "error", text: common.networkError }));
+    void runAction(setStatus, common.networkError, async () => {
+      const { data, error, response } = await api.GET("/api/v1/scheduled-jobs");
+      if (!live) return;
+      if (!data) return refused(response.status, error);
+      setSchedules(data);
+      return { kind: "idle" };
+    }, { busy: false, live: () => live });
     return () => {
       live = false;
     };
   }, []);
 
   const replace = (s: Schedule) => setSchedules((list) => list.map((x) => (x.id === s.id ? s : x)));
-  const run = async (work: () => Promise<string | undefined>) => {
-    setStatus({ kind: "busy" });
-    try {
-      const problem = await work();
-      if (problem) setStatus({ kind: "error", text: problem });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
-  };
   const onToggle = (s: Schedule) =>
-    run(async () => {
+    runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/v1/scheduled-jobs/{job_id}/toggle", { params: { path: { job_id: s.id } } });
-      if (!data) return problemText(t, response.status, error);
+      if (!data) return refused(response.status, error);
       replace(data);
-      setStatus({ kind: "ok", text: fill(data.enabled ? t.scheduleOn : t.scheduleOff, { name: data.name }) });
+      return { kind: "ok", text: fill(data.enabled ? t.scheduleOn : t.scheduleOff, { name: data.name }) };
     });
   const onDelete = (s: Schedule) =>
-    run(async () => {
+    runAction(setStatus, common.networkError, async () => {
       const { error, response } = await api.DELETE("/api/v1/scheduled-jobs/{job_id}", { params: { path: { job_id: s.id } } });
-      if (!response.ok) return problemText(t, response.status, error);
+      if (!response.ok) return refused(response.status, error);
       setSchedules((list) => list.filter((x) => x.id !== s.id));
       if (editing?.id === s.id) setEditing(undefined);
-      setStatus({ kind: "ok", text: fill(t.scheduleDeleted, { name: s.name }) });
+      return { kind: "ok", text: fill(t.scheduleDeleted, { name: s.name }) };
     });
 
   return (

@@ -14,7 +14,7 @@ import { SignInNotice } from "../../components/sign-in-notice";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { detectService, type Detected, type Service } from "./detect";
-import { failureOf, type FailureKey } from "./failures";
+import { failureOf, failureText, type Failure } from "./failures";
 import { openProgressChannel, type TaskEvent } from "./progress-socket";
 import { TEXT, type SaveText } from "./text";
 import "./save.css";
@@ -35,7 +35,7 @@ type Phase =
   | { kind: "working"; event: TaskEvent | undefined }
   | { kind: "done"; downloads: Download[] }
   /** The words are looked up when drawn, so a language switch translates a message already shown. */
-  | { kind: "error"; reason: FailureKey | "networkError" };
+  | { kind: "error"; reason: Failure };
 
 /** The answer of a face, reduced to what the page needs: files, or the HTTP status of the failure. */
 type Answer = { ok: true; downloads: Download[] } | { ok: false; status: number };
@@ -169,7 +169,7 @@ export function SavePage() {
 
   const status: Status =
     phase.kind === "error"
-      ? { kind: "error", text: phase.reason === "networkError" ? common.networkError : t[phase.reason] }
+      ? { kind: "error", text: failureText(t, common, phase.reason) }
       : downloadError
         ? { kind: "error", text: downloadError === "networkError" ? common.networkError : t.downloadFailed }
         : phase.kind === "done"

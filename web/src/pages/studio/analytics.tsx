@@ -5,6 +5,7 @@
  * table of every day, for screen readers and anyone who cannot read a chart.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -98,16 +99,14 @@ export function AnalyticsSection() {
 
   useEffect(() => {
     let live = true;
-    setStatus({ kind: "busy" });
-    Promise.all([api.GET("/api/v1/analytics/stats", { params: { query: { days } } }), api.GET("/api/v1/analytics/top", { params: { query: { limit: 10 } } })])
-      .then(([s, tp]) => {
-        if (!live) return;
-        if (s.data) setStats(s.data);
-        if (tp.data) setTop(tp.data.urls);
-        const failed = s.error ? s.response : tp.error ? tp.response : undefined;
-        setStatus(failed ? { kind: "error", text: `${t.loadFailed}: ${studioErrorText(t, failed.status, s.error ?? tp.error)}` } : { kind: "idle" });
-      })
-      .catch(() => live && setStatus({ kind: "error", text: common.networkError }));
+    void runAction(setStatus, common.networkError, async () => {
+      const [s, tp] = await Promise.all([api.GET("/api/v1/analytics/stats", { params: { query: { days } } }), api.GET("/api/v1/analytics/top", { params: { query: { limit: 10 } } })]);
+      if (!live) return;
+      if (s.data) setStats(s.data);
+      if (tp.data) setTop(tp.data.urls);
+      const failed = s.error ? s.response : tp.error ? tp.response : undefined;
+      return failed ? { kind: "error", text: `${t.loadFailed}: ${studioErrorText(t, common, failed.status, s.error ?? tp.error)}` } : { kind: "idle" };
+    }, { live: () => live });
     return () => {
       live = false;
     };

@@ -4,6 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -30,31 +31,23 @@ export function CompressSection() {
     const quality = formField(form, "quality").value as Quality;
     setResult(undefined);
     setBusy(true);
-    try {
+    // The status line names each step (downloading, compressing) rather than "busy"; the flag guards the button.
+    await runAction(setStatus, common.networkError, async () => {
       setStatus({ kind: "ok", text: t.downloading });
       const downloaded = await api.POST("/api/v1/download", { body: { url: formField(form, "url").value.trim() } });
-      if (!downloaded.data) {
-        setStatus({ kind: "error", text: `${t.compressFailed}: ${studioErrorText(t, downloaded.response.status, downloaded.error)}` });
-        return;
-      }
+      if (!downloaded.data) return { kind: "error", text: `${t.compressFailed}: ${studioErrorText(t, common, downloaded.response.status, downloaded.error)}` };
       setStatus({ kind: "ok", text: t.compressing });
       const { data, error, response } = await api.POST("/api/v1/compress", {
         body: { input_path: downloaded.data.file_path, target_size_mb: target, quality },
       });
-      if (!data) {
-        setStatus({ kind: "error", text: `${t.compressFailed}: ${studioErrorText(t, response.status, error)}` });
-        return;
-      }
+      if (!data) return { kind: "error", text: `${t.compressFailed}: ${studioErrorText(t, common, response.status, error)}` };
       setResult(data);
-      setStatus({
+      return {
         kind: "ok",
         text: fill(t.compressed, { size: (data.file_size / 1_000_000).toFixed(2), percent: Math.round((data.file_size / (data.target_size_mb * 1_000_000)) * 100) }),
-      });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    } finally {
-      setBusy(false);
-    }
+      };
+    }, { busy: false });
+    setBusy(false);
   };
 
   return (

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -34,20 +35,17 @@ export function QueueSection() {
   const [loadStatus, setLoadStatus] = useState<Status>({ kind: "idle" });
   const statusWord: Record<JobStatus, string> = { pending: t.statusPending, processing: t.statusProcessing, completed: t.statusCompleted, failed: t.statusFailed };
 
-  const load = useCallback(async () => {
-    try {
-      const [list, counts] = await Promise.all([
-        api.GET("/api/v1/queue/jobs", { params: { query: { limit: 100, offset: 0, ...(filter ? { status: filter } : {}) } } }),
-        api.GET("/api/v1/queue/stats"),
-      ]);
-      if (list.data) setJobs([...list.data.jobs].sort(byPriorityThenStatus));
-      if (counts.data) setStats(counts.data);
-      const failed = list.error ? list.response : counts.error ? counts.response : undefined;
-      setLoadStatus(failed ? { kind: "error", text: `${t.loadFailed}: ${studioErrorText(t, failed.status, list.error ?? counts.error)}` } : { kind: "idle" });
-    } catch {
-      setLoadStatus({ kind: "error", text: common.networkError });
-    }
-  }, [filter, t, common]);
+  // Not busy while it reloads: the list refreshes every few seconds behind what it shows.
+  const load = useCallback(() => runAction(setLoadStatus, common.networkError, async () => {
+    const [list, counts] = await Promise.all([
+      api.GET("/api/v1/queue/jobs", { params: { query: { limit: 100, offset: 0, ...(filter ? { status: filter } : {}) } } }),
+      api.GET("/api/v1/queue/stats"),
+    ]);
+    if (list.data) setJobs([...list.data.jobs].sort(byPriorityThenStatus));
+    if (counts.data) setStats(counts.data);
+    const failed = list.error ? list.response : counts.error ? counts.response : undefined;
+    return failed ? { kind: "error", text: `${t.loadFailed}: ${studioErrorText(t, common, failed.status, list.error ?? counts.error)}` } : { kind: "idle" };
+  }, { busy: false }), [filter, t, common]);
 
   useEffect(() => {
     void load();
@@ -60,14 +58,12 @@ export function QueueSection() {
     const form = event.currentTarget;
     const url = formField(form, "url").value.trim();
     const priority = Number(formField(form, "priority").value);
-    setAddStatus({ kind: "busy" });
-    try {
+    await runAction(setAddStatus, common.networkError, async () => {
       const { data, error, response } = await api.POST("/api/v1/queue/jobs", { body: { url, priority, max_retries: 3 } });
-      setAddStatus(data ? { kind: "ok", text: t.jobAdded } : { kind: "error", text: `${t.addJobFailed}: ${studioErrorText(t, response.status, error)}` });
-      if (data) await load();
-    } catch {
-      setAddStatus({ kind: "error", text: common.networkError });
-    }
+      if (!data) return { kind: "error", text: `${t.addJobFailed}: ${studioErrorText(t, common, response.status, error)}` };
+      setAddStatus({ kind: "ok", text: t.jobAdded });
+      await load();
+    });
   };
 
   const counts: [string, number | undefined][] = [

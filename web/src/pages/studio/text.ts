@@ -71,7 +71,6 @@ export const TEXT = defineText({
     errorRateLimited: "Too many requests: wait a minute and try again.",
     errorUpstream: "TikTok could not be reached. Try again later.",
     errorTimeout: "This is taking long: send the same request again to keep waiting for it.",
-    errorOther: "Something went wrong (HTTP {status}).",
     loadFailed: "Could not load",
   },
   kk: {
@@ -143,7 +142,6 @@ export const TEXT = defineText({
     errorRateLimited: "Сұраулар тым көп: бір минут күтіп, қайталап көріңіз.",
     errorUpstream: "TikTok-қа қосылу мүмкін болмады. Кейінірек қайталап көріңіз.",
     errorTimeout: "Бұл ұзаққа созылып жатыр: күтуді жалғастыру үшін сол сұрауды қайта жіберіңіз.",
-    errorOther: "Бірдеңе дұрыс болмады (HTTP {status}).",
     loadFailed: "Жүктеу мүмкін болмады",
   },
   ru: {
@@ -215,7 +213,6 @@ export const TEXT = defineText({
     errorRateLimited: "Слишком много запросов: подождите минуту и попробуйте снова.",
     errorUpstream: "Не удалось связаться с TikTok. Попробуйте позже.",
     errorTimeout: "Это занимает много времени: отправьте тот же запрос ещё раз, чтобы продолжить ожидание.",
-    errorOther: "Что-то пошло не так (HTTP {status}).",
     loadFailed: "Не удалось загрузить",
   },
 });

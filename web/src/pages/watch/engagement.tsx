@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { runAction } from "../../api/action";
 import { api, errorText } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -28,16 +29,14 @@ export function LikeButton({ target, userId, liked, count, onChanged }: { target
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const toggle = async () => {
     setBusy(true);
-    try {
+    // The button shows it is busy (disabled); the line beside it is for failures only.
+    await runAction(setStatus, common.networkError, async () => {
       const body = { user_id: userId, ...target };
       const { error, response } = liked ? await api.DELETE("/api/v1/likes/remove", { body }) : await api.POST("/api/v1/likes/add", { body });
       setStatus(error ? { kind: "error", text: fill(t.actionFailed, { reason: failureText(error, response) }) } : { kind: "idle" });
       onChanged();
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    } finally {
-      setBusy(false);
-    }
+    }, { busy: false });
+    setBusy(false);
   };
   return (
     <span class="like">
@@ -69,16 +68,13 @@ export function Comments({ target, userId, count, idPrefix, onChanged }: { targe
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [text, setText] = useState("");
 
-  const load = async () => {
-    try {
+  const load = () =>
+    runAction(setStatus, common.networkError, async () => {
       // offset defaults to 10 in the document's API: ask for the first page explicitly.
       const { data, error, response } = await api.GET("/api/v1/comments/list", { params: { query: { ...target, limit: 100, offset: 0 } } });
-      if (data) setComments(data.comments);
-      else setStatus({ kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
-  };
+      if (!data) return { kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) };
+      setComments(data.comments);
+    }, { busy: false });
   useEffect(() => {
     if (open) void load();
   }, [open, count]);
@@ -86,20 +82,14 @@ export function Comments({ target, userId, count, idPrefix, onChanged }: { targe
   const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!text.trim()) return;
-    setStatus({ kind: "busy" });
-    try {
+    await runAction(setStatus, common.networkError, async () => {
       const { error, response } = await api.POST("/api/v1/comments/add", { body: { user_id: userId, ...target, comment: text } });
-      if (error) {
-        setStatus({ kind: "error", text: fill(t.actionFailed, { reason: failureText(error, response) }) });
-        return;
-      }
+      if (error) return { kind: "error", text: fill(t.actionFailed, { reason: failureText(error, response) }) };
       setText("");
       setStatus({ kind: "idle" });
       await load();
       onChanged();
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
+    });
   };
 
   return (

@@ -6,6 +6,7 @@
  */
 import { useContext, useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSessionToken } from "../../api/session";
@@ -126,14 +127,12 @@ function Stories({ userId, openId, onOpenChange }: { userId: number; openId: num
 
   useEffect(() => {
     let live = true;
-    api
-      .GET("/api/v1/stories/list", { params: { query: { user_id: userId, limit: 20, offset: 0 } } })
-      .then(({ data, error, response }) => {
-        if (!live) return;
-        setStories(data);
-        setStatus(data ? { kind: "idle" } : { kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) });
-      })
-      .catch(() => live && setStatus({ kind: "error", text: common.networkError }));
+    void runAction(setStatus, common.networkError, async () => {
+      const { data, error, response } = await api.GET("/api/v1/stories/list", { params: { query: { user_id: userId, limit: 20, offset: 0 } } });
+      if (!live) return;
+      setStories(data);
+      return data ? { kind: "idle" } : { kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) };
+    }, { busy: false, live: () => live });
     return () => {
       live = false;
     };
@@ -219,13 +218,12 @@ export function WatchPage() {
   // An open story plays instead of the feed: one sound at a time.
   const active = storyOpen ? undefined : onScreen;
 
-  const loadPage = async (offset: number) => {
-    setStatus({ kind: "busy" });
-    try {
+  const loadPage = (offset: number) =>
+    runAction(setStatus, common.networkError, async () => {
       const { data, error, response } = await api.GET("/api/v1/reels/reels/list", {
         params: { query: { user_id: userId, limit: PAGE_SIZE, offset, sort_by: "created_at", order: "desc" } },
       });
-      if (!data) return setStatus({ kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) });
+      if (!data) return { kind: "error", text: fill(t.loadFailed, { reason: failureText(error, response) }) };
       let items = data.items;
       // A reel asked for by link but not on the first page goes first.
       if (offset === 0 && wantedReel !== undefined && !items.some((r) => r.id === wantedReel)) {
@@ -234,11 +232,8 @@ export function WatchPage() {
       }
       setReels((before) => (offset === 0 ? items : [...(before ?? []), ...items.filter((r) => !before?.some((b) => b.id === r.id))]));
       setHasMore(data.items.length === PAGE_SIZE);
-      setStatus({ kind: "idle" });
-    } catch {
-      setStatus({ kind: "error", text: common.networkError });
-    }
-  };
+      return { kind: "idle" };
+    });
 
   useEffect(() => {
     void loadPage(0);
