@@ -19,8 +19,6 @@ import { planZip, type ZipEntryMeta } from "./zip-format";
  */
 export const OPEN_AHEAD_FILES = 16;
 export const OPEN_AHEAD_BYTES = 8 * 1024 * 1024;
-/** Chunk size when a stored file must be read to compute its CRC-32 (files stored before checksums were kept). */
-export const CHECKSUM_CHUNK_BYTES = 1024 * 1024;
 
 export type ZipFileRow = Pick<FileRow, "id" | "r2Key" | "size" | "etag" | "crc32" | "createdAt">;
 
@@ -74,7 +72,8 @@ export async function recordChecksum(env: Env, file: ZipFileRow): Promise<number
   const object = await env.MEDIA.get(file.r2Key);
   if (!object || object.size !== file.size || object.httpEtag !== file.etag) throw changed(file);
   let value = 0;
-  for await (const chunk of coalesce(object.body, CHECKSUM_CHUNK_BYTES)) value = crc32(chunk, value);
+  // zlib's crc32 is native: JavaScript runs once per chunk R2 hands over, whatever its size.
+  for await (const chunk of object.body) value = crc32(chunk, value);
   await getDb(env).update(filesTable).set({ crc32: value }).where(eq(filesTable.id, file.id));
   return value;
 }
@@ -147,48 +146,4 @@ function openAhead(bucket: R2Bucket, files: readonly ZipFileEntry[]) {
       await Promise.all(rest.map((get) => get.then((o) => o?.body.cancel(), () => undefined).catch(() => undefined)));
     },
   };
-}
-
-/**
- * The stream's bytes in chunks of `size` bytes (the last one shorter). A byte stream (R2's bodies) is read
- * with a BYOB reader that fills each chunk natively (`readAtLeast`), so JavaScript runs once per chunk,
- * not once per few-KB piece; any other stream is regrouped by copying.
- */
-export async function* coalesce(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    byob = stream.getReader({ mode: "byob" });
-  } catch {
-    // Not a byte stream: regrouped below.
-  }
-  if (byob) {
-    try {
-      for (;;) {
-        // Each read gets a fresh buffer: the chunk handed out before may still be queued downstream.
-        const { value, done } = await byob.readAtLeast(size, new Uint8Array(size));
-        if (value && value.byteLength > 0) yield value;
-        if (done || !value || value.byteLength < size) return;
-      }
-    } finally {
-      byob.releaseLock();
-    }
-  }
-  let buffer = new Uint8Array(size);
-  let filled = 0;
-  for await (const chunk of stream) {
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const take = Math.min(size - filled, chunk.byteLength - offset);
-      buffer.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === size) {
-        yield buffer;
-        // The chunk just handed out may still be queued downstream: the next one gets its own buffer.
-        buffer = new Uint8Array(size);
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0) yield buffer.subarray(0, filled);
 }

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { crc32 } from "node:zlib";
 import { getFilesByIds, putStream, registerFile } from "../../../worker/media/store";
-import { coalesce, OPEN_AHEAD_BYTES, OPEN_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
+import { OPEN_AHEAD_BYTES, OPEN_AHEAD_FILES, zipResponse, type ZipFileEntry } from "../../../worker/media/zip";
 import { zipEntries } from "../../support/zip-entries";
 import { patternBytes, streamOf } from "../support/files";
 
@@ -110,32 +110,5 @@ describe("zipResponse", () => {
     const { entries } = await storeFiles("zip-rewritten", [5000, 6000, 7000]);
     await env.MEDIA.put(entries[2]!.file.r2Key, patternBytes(7000, 99));
     await expect((await zipResponse(env, entries, [], "rewritten.zip")).arrayBuffer()).rejects.toThrow();
-  });
-});
-
-describe("coalesce", () => {
-  it("should regroup a stream's small chunks into chunks of the given size, bytes unchanged", async () => {
-    const bytes = patternBytes(100_003);
-    const out: Uint8Array[] = [];
-    for await (const chunk of coalesce(streamOf(bytes, 4096), 10_000)) out.push(chunk.slice());
-    expect(out.map((c) => c.byteLength)).toEqual([...Array.from({ length: 10 }, () => 10_000), 3]);
-    expect(new Uint8Array(out.flatMap((c) => [...c]))).toEqual(bytes);
-  });
-
-  it("should fill whole chunks from an R2 body (a byte stream, read with a BYOB reader)", async () => {
-    const bytes = patternBytes(3 * 65_536 + 777, 5);
-    await env.MEDIA.put("zip-coalesce/body.bin", bytes);
-    const body = (await env.MEDIA.get("zip-coalesce/body.bin"))!.body;
-    const out: Uint8Array[] = [];
-    for await (const chunk of coalesce(body, 65_536)) out.push(chunk);
-    expect(out.map((c) => c.byteLength)).toEqual([65_536, 65_536, 65_536, 777]);
-    expect(new Uint8Array(out.flatMap((c) => [...c]))).toEqual(bytes);
-  });
-
-  it("should not reuse a chunk it already handed out", async () => {
-    const handed: Uint8Array[] = [];
-    for await (const chunk of coalesce(streamOf(patternBytes(30_000), 7000), 10_000)) handed.push(chunk);
-    // Held, not copied: a later chunk written into the same buffer would change the first one.
-    expect(handed[0]).toEqual(patternBytes(10_000));
   });
 });
