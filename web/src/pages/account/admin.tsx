@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components, paths } from "../../api/schema";
+import { DataTable } from "../../components/data-table";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { fill } from "../../i18n/fill";
@@ -62,77 +63,52 @@ export function AdminSection() {
       <StatusLine status={status} id="admin-status" />
 
       <h3 id="pending-heading">{t.pendingHeading}</h3>
-      <div class="account-table-wrap" tabIndex={0} role="region" aria-labelledby="pending-heading">
-        <table class="account-table" data-testid="pending-users">
-          <thead>
-            <tr>
-              <th scope="col">{t.colUser}</th>
-              <th scope="col">{t.colEmail}</th>
-              <th scope="col">{t.colRegistered}</th>
-              <th scope="col">{t.colActions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pending.length === 0 && (
-              <tr>
-                <td colSpan={4}>{t.noPending}</td>
-              </tr>
-            )}
-            {pending.map((u) => (
-              <tr key={u.username}>
-                <td>{u.username}</td>
-                <td>{u.email}</td>
-                <td>{new Date(u.created_at).toLocaleString()}</td>
-                <td>
-                  <button type="button" class="account-small-button" aria-label={fill(t.approveButton, { name: u.username })} onClick={() => void onApprove(u.username)}>
-                    {t.approveShort}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        labelledBy="pending-heading"
+        testId="pending-users"
+        columns={[t.colUser, t.colEmail, t.colRegistered, t.colActions]}
+        rows={pending}
+        empty={t.noPending}
+        row={(u) => (
+          <tr key={u.username}>
+            <td>{u.username}</td>
+            <td>{u.email}</td>
+            <td>{new Date(u.created_at).toLocaleString()}</td>
+            <td>
+              <button type="button" class="account-small-button" aria-label={fill(t.approveButton, { name: u.username })} onClick={() => void onApprove(u.username)}>
+                {t.approveShort}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
 
       <h3 id="dead-heading">{t.deadHeading}</h3>
       <p>{t.deadIntro}</p>
-      <div class="account-table-wrap" tabIndex={0} role="region" aria-labelledby="dead-heading">
-        <table class="account-table" data-testid="dead-tasks">
-          <thead>
-            <tr>
-              <th scope="col">{t.colKind}</th>
-              <th scope="col">{t.colError}</th>
-              <th scope="col">{t.colAttempts}</th>
-              <th scope="col">{t.colUpdated}</th>
-              <th scope="col">{t.colActions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {dead.length === 0 && (
-              <tr>
-                <td colSpan={5}>{t.noDead}</td>
-              </tr>
-            )}
-            {dead.map((task) => (
-              <tr key={task.id} data-task-id={task.id}>
-                <td>{task.kind}</td>
-                <td class="account-error-cell">
-                  {task.error_code && <code>{task.error_code}</code>} {task.error_message}
-                </td>
-                <td>
-                  {task.attempts} / {task.max_retries + 1}
-                </td>
-                <td>{new Date(task.finished_at ?? task.updated_at).toLocaleString()}</td>
-                <td>
-                  <button type="button" class="account-small-button" aria-label={fill(t.retryButton, { id: task.id })} onClick={() => void onRetry(task.id)}>
-                    {t.retryShort}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        labelledBy="dead-heading"
+        testId="dead-tasks"
+        columns={[t.colKind, t.colError, t.colAttempts, t.colUpdated, t.colActions]}
+        rows={dead}
+        empty={t.noDead}
+        row={(task) => (
+          <tr key={task.id} data-task-id={task.id}>
+            <td>{task.kind}</td>
+            <td class="account-error-cell">
+              {task.error_code && <code>{task.error_code}</code>} {task.error_message}
+            </td>
+            <td>
+              {task.attempts} / {task.max_retries + 1}
+            </td>
+            <td>{new Date(task.finished_at ?? task.updated_at).toLocaleString()}</td>
+            <td>
+              <button type="button" class="account-small-button" aria-label={fill(t.retryButton, { id: task.id })} onClick={() => void onRetry(task.id)}>
+                {t.retryShort}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { JSX } from "preact";
 import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
+import { DataTable } from "../../components/data-table";
 import { StatusLine, type Status } from "../../components/status-line";
 import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
@@ -90,46 +91,31 @@ export function ApiKeysSection() {
           <StatusLine status={copyStatus} id="copy-status" />
         </div>
       )}
-      <div class="account-table-wrap" tabIndex={0} role="region" aria-label={t.keysCaption}>
-        <table class="account-table">
-          <caption>{t.keysCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colName}</th>
-              <th scope="col">{t.colPrefix}</th>
-              <th scope="col">{t.colCreated}</th>
-              <th scope="col">{t.colLastUsed}</th>
-              <th scope="col">{t.colActions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.length === 0 && (
-              <tr>
-                <td colSpan={5}>{t.noKeys}</td>
-              </tr>
-            )}
-            {keys.map((key) => (
-              <tr key={key.id}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{when(key.created_at, t.neverUsed)}</td>
-                <td>{when(key.last_used_at, t.neverUsed)}</td>
-                <td>
-                  {key.revoked_at ? (
-                    t.revoked
-                  ) : (
-                    <button type="button" class="account-small-button" aria-label={fill(t.revokeButton, { name: key.name })} onClick={() => void onRevoke(key)}>
-                      {t.revokeShort}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={{ text: t.keysCaption }}
+        columns={[t.colName, t.colPrefix, t.colCreated, t.colLastUsed, t.colActions]}
+        rows={keys}
+        empty={t.noKeys}
+        row={(key) => (
+          <tr key={key.id}>
+            <td>{key.name}</td>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{when(key.created_at, t.neverUsed)}</td>
+            <td>{when(key.last_used_at, t.neverUsed)}</td>
+            <td>
+              {key.revoked_at ? (
+                t.revoked
+              ) : (
+                <button type="button" class="account-small-button" aria-label={fill(t.revokeButton, { name: key.name })} onClick={() => void onRevoke(key)}>
+                  {t.revokeShort}
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       <StatusLine status={listStatus} id="keys-list-status" />
     </section>
   );

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
+import { DataTable } from "../../components/data-table";
 import { StatusLine, type Status } from "../../components/status-line";
 import { usePageText, useText } from "../../i18n";
 import { fill } from "../../i18n/fill";
@@ -133,29 +134,19 @@ export function AnalyticsSection() {
         </div>
       )}
       <h3 id="top-heading">{t.topHeading}</h3>
-      <div class="studio-table-wrap" tabIndex={0} role="region" aria-labelledby="top-heading">
-        <table class="studio-table" data-testid="top-urls">
-          <thead>
-            <tr>
-              <th scope="col">{t.colUrl}</th>
-              <th scope="col">{t.colRequests}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {top && top.length === 0 && (
-              <tr>
-                <td colSpan={2}>{t.noTopUrls}</td>
-              </tr>
-            )}
-            {top?.map((u) => (
-              <tr key={u.url}>
-                <td class="studio-url">{u.url}</td>
-                <td>{u.requests}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        labelledBy="top-heading"
+        testId="top-urls"
+        columns={[t.colUrl, t.colRequests]}
+        rows={top}
+        empty={t.noTopUrls}
+        row={(u) => (
+          <tr key={u.url}>
+            <td class="studio-url">{u.url}</td>
+            <td>{u.requests}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

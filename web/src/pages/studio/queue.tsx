@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import { runAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
+import { DataTable } from "../../components/data-table";
 import { StatusLine, type Status } from "../../components/status-line";
 import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
@@ -108,41 +109,25 @@ export function QueueSection() {
         </select>
         <button type="button" onClick={() => void load()}>{t.refreshButton}</button>
       </div>
-      <div class="studio-table-wrap" tabIndex={0} role="region" aria-labelledby="queue-jobs-heading">
-        <table class="studio-table">
-          <caption class="visually-hidden">{t.jobsCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colPriority}</th>
-              <th scope="col">{t.colStatus}</th>
-              <th scope="col">{t.colUrl}</th>
-              <th scope="col">{t.colAttempts}</th>
-              <th scope="col">{t.colCreated}</th>
-              <th scope="col">{t.colError}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.length === 0 ? (
-              <tr>
-                <td colSpan={6}>{t.noJobs}</td>
-              </tr>
-            ) : (
-              jobs.map((job) => (
-                <tr key={job.job_id} data-job-id={job.job_id}>
-                  <td>{job.priority}</td>
-                  <td>{statusWord[job.status]}</td>
-                  <td class="studio-url">{job.url}</td>
-                  <td>
-                    {job.attempts} / {job.max_retries + 1}
-                  </td>
-                  <td>{new Date(job.created_at).toLocaleString()}</td>
-                  <td>{job.error ?? ""}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        labelledBy="queue-jobs-heading"
+        caption={{ text: t.jobsCaption, hidden: true }}
+        columns={[t.colPriority, t.colStatus, t.colUrl, t.colAttempts, t.colCreated, t.colError]}
+        rows={jobs}
+        empty={t.noJobs}
+        row={(job) => (
+          <tr key={job.job_id} data-job-id={job.job_id}>
+            <td>{job.priority}</td>
+            <td>{statusWord[job.status]}</td>
+            <td class="studio-url">{job.url}</td>
+            <td>
+              {job.attempts} / {job.max_retries + 1}
+            </td>
+            <td>{new Date(job.created_at).toLocaleString()}</td>
+            <td>{job.error ?? ""}</td>
+          </tr>
+        )}
+      />
       <StatusLine status={loadStatus} id="queue-load-status" />
     </section>
   );
