@@ -3,7 +3,10 @@
  * settles on. openapi-fetch rejects only when no answer came at all, so a rejection is worded as the
  * platform being unreachable; a refusal is an answer, and the work words it itself.
  */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
 import type { Status } from "../components/status-line";
+import { useText } from "../i18n";
 
 export interface ActionOptions {
   /** Show busy while it runs (the default); off for loaders that refresh behind what they already show. */
@@ -30,4 +33,19 @@ export async function runAction(
     next = { kind: "error", text: networkError };
   }
   if (next && live()) setStatus(next);
+}
+
+/**
+ * A form's status line and submit handler: the browser's own submission is stopped, and `work` runs with the
+ * submitted form as an action behind that status line.
+ */
+export function useFormAction(work: (form: HTMLFormElement) => Promise<Status | void>) {
+  const common = useText();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const onSubmit = (event: JSX.TargetedSubmitEvent<HTMLFormElement>): Promise<void> => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    return runAction(setStatus, common.networkError, () => work(form));
+  };
+  return { status, setStatus, onSubmit };
 }

@@ -4,8 +4,7 @@
  * from /api/login lives in memory only (api/session.ts).
  */
 import { useEffect, useState } from "preact/hooks";
-import type { JSX } from "preact";
-import { runAction } from "../../api/action";
+import { runAction, useFormAction } from "../../api/action";
 import { api, errorText } from "../../api/client";
 import { session, useSessionToken } from "../../api/session";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -18,18 +17,12 @@ import "./account.css";
 
 function RegisterForm() {
   const t = usePageText(TEXT);
-  const common = useText();
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    await runAction(setStatus, common.networkError, async () => {
-      const { error } = await api.POST("/api/register", {
-        body: { username: formField(form, "username").value, email: formField(form, "email").value, password: formField(form, "password").value },
-      });
-      return error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered };
+  const { status, onSubmit } = useFormAction(async (form) => {
+    const { error } = await api.POST("/api/register", {
+      body: { username: formField(form, "username").value, email: formField(form, "email").value, password: formField(form, "password").value },
     });
-  };
+    return error ? { kind: "error", text: `${t.registerFailed}: ${errorText(error) ?? ""}` } : { kind: "ok", text: t.registered };
+  });
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="register-heading" aria-describedby="register-status">
       <h2 id="register-heading">{t.registerHeading}</h2>
@@ -47,21 +40,15 @@ function RegisterForm() {
 
 function LoginForm() {
   const t = usePageText(TEXT);
-  const common = useText();
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    await runAction(setStatus, common.networkError, async () => {
-      const { data, error } = await api.POST("/api/login", {
-        body: { username: formField(form, "username").value, password: formField(form, "password").value },
-      });
-      if (!data) return { kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` };
-      // Before the token: signing in unmounts this form.
-      setStatus({ kind: "idle" });
-      session.set(data.access_token);
+  const { status, setStatus, onSubmit } = useFormAction(async (form) => {
+    const { data, error } = await api.POST("/api/login", {
+      body: { username: formField(form, "username").value, password: formField(form, "password").value },
     });
-  };
+    if (!data) return { kind: "error", text: `${t.loginFailed}: ${errorText(error) ?? ""}` };
+    // Before the token: signing in unmounts this form.
+    setStatus({ kind: "idle" });
+    session.set(data.access_token);
+  });
   return (
     <form class="card" onSubmit={onSubmit} aria-labelledby="login-heading" aria-describedby="login-status">
       <h2 id="login-heading">{t.loginHeading}</h2>

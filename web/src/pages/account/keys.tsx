@@ -3,8 +3,7 @@
  * once, read-only, with a Copy button), list with created / last used, revoke after a confirmation.
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { JSX } from "preact";
-import { runAction } from "../../api/action";
+import { runAction, useFormAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { DataTable } from "../../components/data-table";
@@ -24,7 +23,6 @@ export function ApiKeysSection() {
   const common = useText();
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [newKey, setNewKey] = useState<string>();
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [copyStatus, setCopyStatus] = useState<Status>({ kind: "idle" });
   const [listStatus, setListStatus] = useState<Status>({ kind: "idle" });
 
@@ -37,20 +35,15 @@ export function ApiKeysSection() {
 
   useEffect(() => void load(), []);
 
-  const onCreate = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const name = formField(form, "name").value.trim();
+  const { status, setStatus, onSubmit: onCreate } = useFormAction(async (form) => {
     setCopyStatus({ kind: "idle" });
-    await runAction(setStatus, common.networkError, async () => {
-      const { data, error, response } = await api.POST("/api/keys", { body: { name } });
-      if (!data) return { kind: "error", text: `${t.keyCreateFailed}: ${accountErrorText(t, common, response.status, error)}` };
-      setNewKey(data.key);
-      setStatus({ kind: "ok", text: t.keyCreated });
-      form.reset();
-      await load();
-    });
-  };
+    const { data, error, response } = await api.POST("/api/keys", { body: { name: formField(form, "name").value.trim() } });
+    if (!data) return { kind: "error", text: `${t.keyCreateFailed}: ${accountErrorText(t, common, response.status, error)}` };
+    setNewKey(data.key);
+    setStatus({ kind: "ok", text: t.keyCreated });
+    form.reset();
+    await load();
+  });
 
   const onCopy = async () => {
     if (!newKey) return;

@@ -2,12 +2,10 @@
  * The form that starts a job. A leading @ or # is left for the API to refuse: its 422 names the rule, and
  * the page shows that explanation rather than a second wording of it.
  */
-import { useState } from "preact/hooks";
-import type { JSX } from "preact";
-import { runAction } from "../../api/action";
+import { useFormAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
-import { StatusLine, type Status } from "../../components/status-line";
+import { StatusLine } from "../../components/status-line";
 import { formField } from "../../components/form-field";
 import { usePageText, useText } from "../../i18n";
 import { fill } from "../../i18n/fill";
@@ -24,10 +22,7 @@ const dayEnd = (day: string) => (day ? `${day}T23:59:59Z` : undefined);
 export function CreateJobForm({ onCreated }: { onCreated: (job: Job) => void }) {
   const t = usePageText(TEXT);
   const common = useText();
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
+  const { status, setStatus, onSubmit } = useFormAction(async (form) => {
     const body: JobCreate = {
       mode: formField(form, "mode").value === "hashtag" ? "hashtag" : "profile",
       value: formField(form, "value").value.trim(),
@@ -36,13 +31,11 @@ export function CreateJobForm({ onCreated }: { onCreated: (job: Job) => void }) 
       since: dayStart(formField(form, "since").value),
       until: dayEnd(formField(form, "until").value),
     };
-    await runAction(setStatus, common.networkError, async () => {
-      const { data, error, response } = await api.POST("/api/v1/jobs", { body });
-      if (!data) return { kind: "error", text: `${t.refused}. ${problemText(t, common, response.status, error)}` };
-      setStatus({ kind: "ok", text: fill(t.created, { value: data.value }) });
-      onCreated(data);
-    });
-  };
+    const { data, error, response } = await api.POST("/api/v1/jobs", { body });
+    if (!data) return { kind: "error", text: `${t.refused}. ${problemText(t, common, response.status, error)}` };
+    setStatus({ kind: "ok", text: fill(t.created, { value: data.value }) });
+    onCreated(data);
+  });
   return (
     <form class="card archive-form" onSubmit={onSubmit} aria-labelledby="create-job-heading" aria-describedby="create-job-status">
       <h2 id="create-job-heading">{t.createHeading}</h2>

@@ -4,8 +4,7 @@
  * 10 requests a minute are the user's whole budget on this face).
  */
 import { useContext, useEffect, useState } from "preact/hooks";
-import type { JSX } from "preact";
-import { runAction } from "../../api/action";
+import { runAction, useFormAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { StatusLine, type Status } from "../../components/status-line";
@@ -21,10 +20,7 @@ type ScheduleCreate = components["schemas"]["ArchiverScheduleCreate"];
 function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | undefined; onSaved: (s: Schedule, created: boolean) => void; onCancel: () => void }) {
   const t = usePageText(TEXT);
   const common = useText();
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
+  const { status, setStatus, onSubmit } = useFormAction(async (form) => {
     const body: ScheduleCreate = {
       name: formField(form, "name").value.trim(),
       mode: formField(form, "mode").value === "hashtag" ? "hashtag" : "profile",
@@ -34,17 +30,15 @@ function ScheduleForm({ editing, onSaved, onCancel }: { editing: Schedule | unde
       interval_minutes: Number(formField(form, "interval").value),
       enabled: formField(form, "enabled").checked,
     };
-    await runAction(setStatus, common.networkError, async () => {
-      const result = editing
-        ? await api.PATCH("/api/v1/scheduled-jobs/{job_id}", { params: { path: { job_id: editing.id } }, body })
-        : await api.POST("/api/v1/scheduled-jobs", { body });
-      if (!result.data) return { kind: "error", text: problemText(t, common, result.response.status, result.error) };
-      // The list's status line announces the change: a saved edit unmounts this form.
-      setStatus({ kind: "idle" });
-      if (!editing) form.reset();
-      onSaved(result.data, !editing);
-    });
-  };
+    const result = editing
+      ? await api.PATCH("/api/v1/scheduled-jobs/{job_id}", { params: { path: { job_id: editing.id } }, body })
+      : await api.POST("/api/v1/scheduled-jobs", { body });
+    if (!result.data) return { kind: "error", text: problemText(t, common, result.response.status, result.error) };
+    // The list's status line announces the change: a saved edit unmounts this form.
+    setStatus({ kind: "idle" });
+    if (!editing) form.reset();
+    onSaved(result.data, !editing);
+  });
   const heading = editing ? fill(t.scheduleEditHeading, { name: editing.name }) : t.scheduleFormHeading;
   return (
     <form class="archive-form archive-schedule-form" onSubmit={onSubmit} aria-labelledby="schedule-form-heading" aria-describedby="schedule-form-status">

@@ -4,8 +4,7 @@
  * job's progress from waiting to done appears without a click.
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { JSX } from "preact";
-import { runAction } from "../../api/action";
+import { runAction, useFormAction } from "../../api/action";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
 import { DataTable } from "../../components/data-table";
@@ -32,7 +31,6 @@ export function QueueSection() {
   const [filter, setFilter] = useState<JobStatus | "">("");
   const [jobs, setJobs] = useState<Job[]>([]);
   const [stats, setStats] = useState<Stats>();
-  const [addStatus, setAddStatus] = useState<Status>({ kind: "idle" });
   const [loadStatus, setLoadStatus] = useState<Status>({ kind: "idle" });
   const statusWord: Record<JobStatus, string> = { pending: t.statusPending, processing: t.statusProcessing, completed: t.statusCompleted, failed: t.statusFailed };
 
@@ -54,18 +52,14 @@ export function QueueSection() {
     return () => clearInterval(timer);
   }, [load]);
 
-  const onAdd = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
+  const { status: addStatus, setStatus: setAddStatus, onSubmit: onAdd } = useFormAction(async (form) => {
     const url = formField(form, "url").value.trim();
     const priority = Number(formField(form, "priority").value);
-    await runAction(setAddStatus, common.networkError, async () => {
-      const { data, error, response } = await api.POST("/api/v1/queue/jobs", { body: { url, priority, max_retries: 3 } });
-      if (!data) return { kind: "error", text: `${t.addJobFailed}: ${studioErrorText(t, common, response.status, error)}` };
-      setAddStatus({ kind: "ok", text: t.jobAdded });
-      await load();
-    });
-  };
+    const { data, error, response } = await api.POST("/api/v1/queue/jobs", { body: { url, priority, max_retries: 3 } });
+    if (!data) return { kind: "error", text: `${t.addJobFailed}: ${studioErrorText(t, common, response.status, error)}` };
+    setAddStatus({ kind: "ok", text: t.jobAdded });
+    await load();
+  });
 
   const counts: [string, number | undefined][] = [
     [t.statPending, stats?.pending],
