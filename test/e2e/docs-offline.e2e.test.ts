@@ -2,24 +2,18 @@
  * Issue 15: /docs (Swagger UI) and /redoc render the API's operations in a real browser whose requests to
  * anything but loopback are aborted, so every script and style they need must come from the platform.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { suiteBrowser } from "./support/browser";
 import { stack } from "./support/client";
 import { screenshotBoth } from "./support/web-app";
 
 describe("documentation pages offline", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   /** Opens a docs page and waits for operation paths of two faces to be shown; returns what the guard aborted. */
   async function renders(pathname: string, selectorFor: (apiPath: string) => string): Promise<string[]> {
-    const abortedFrom = browser.aborted.length;
-    const page = await browser.newPage();
+    const abortedFrom = browser().aborted.length;
+    const page = await browser().newPage();
     const errors: string[] = [];
     page.on("pageerror", (err) => errors.push(err.message));
     try {
@@ -30,11 +24,11 @@ describe("documentation pages offline", () => {
           .first()
           .waitFor({ state: "attached", timeout: 30_000 })
           .catch((err: unknown) => {
-            throw new Error(`${pathname} did not render ${apiPath}: ${String(err)}\naborted: ${browser.aborted.slice(abortedFrom).join(", ")}\npage errors: ${errors.join("; ")}`);
+            throw new Error(`${pathname} did not render ${apiPath}: ${String(err)}\naborted: ${browser().aborted.slice(abortedFrom).join(", ")}\npage errors: ${errors.join("; ")}`);
           });
       }
       await screenshotBoth(page, pathname.slice(1));
-      return browser.aborted.slice(abortedFrom);
+      return browser().aborted.slice(abortedFrom);
     } finally {
       await page.close();
     }

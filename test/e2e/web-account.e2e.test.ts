@@ -3,25 +3,19 @@
  * approval by the operator CLI, sign-in with the keyboard, and the user's info from /api/user_info.
  * Screenshots at desktop and phone width go to test-output/web/ (or TEST_OUTPUT_DIR/web/).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminCli } from "./support/admin-cli";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { suiteBrowser } from "./support/browser";
 import { stack } from "./support/client";
 import { cspViolations, screenshotBoth, seriousAxeViolations } from "./support/web-app";
 
 describe("web app: account", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   it("registers, waits for approval, signs in with the keyboard and shows the user", async () => {
     const username = `web${Date.now().toString(36)}`;
     const password = "correct horse battery";
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     // A deep link loaded directly: the Worker answers the app's shell, the router shows the page.
@@ -66,7 +60,7 @@ describe("web app: account", () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("kk");
     await screenshotBoth(page, "account-signed-in-kk");
 
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });

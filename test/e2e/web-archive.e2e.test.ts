@@ -5,9 +5,9 @@
  * zip, and a scheduled job created, toggled, edited and deleted. Screenshots at both widths.
  */
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { userVideos } from "../fixtures/tiktok-catalogue";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { suiteBrowser } from "./support/browser";
 import { stack } from "./support/client";
 import { approvedUser, cspViolations, DESKTOP, goToPage, PHONE, screenshotBoth, seriousAxeViolations, signIn } from "./support/web-app";
 import type { Page } from "playwright-core";
@@ -28,18 +28,12 @@ async function overflowingAtPhoneWidth(page: Page): Promise<string[]> {
 }
 
 describe("web app: archive", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   it("archives a profile live over the WebSocket, lists the videos, downloads the zip and manages a schedule", { timeout: 240_000 }, async () => {
     const user = await approvedUser("arch");
     const tag = user.username;
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     const requestUrls: string[] = [];
@@ -169,7 +163,7 @@ describe("web app: archive", () => {
       expect(url).not.toMatch(/api_key=|bearer\./);
       if (!new URL(url).pathname.startsWith("/internal/blobs/")) expect(url).not.toContain("eyJ");
     }
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });

@@ -7,8 +7,8 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Download, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { suiteBrowser } from "./support/browser";
 import { uniqueId } from "./support/client";
 import { approvedUser, cspViolations, goToPage, layoutShiftScore, openApp, pageClock, screenshotBoth, seriousAxeViolations, signIn, trackLayoutShifts } from "./support/web-app";
 
@@ -39,16 +39,10 @@ async function downloadedBytes(page: Page, click: () => Promise<void>): Promise<
 }
 
 describe("web app: save & convert", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   it("saves a TikTok without an account, following the progress events, and downloads the mp4", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await trackLayoutShifts(page);
     const frames = recordProgressFrames(page);
@@ -107,14 +101,14 @@ describe("web app: save & convert", () => {
     expect(download.suggestedFilename()).toMatch(/^\d+\.mp4$/);
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });
 
   it("converts a YouTube video to mp3 for a signed-in user and downloads it", async () => {
     const user = await approvedUser("save");
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await signIn(page, user);
     await goToPage(page, "/app/save");
@@ -156,7 +150,7 @@ describe("web app: save & convert", () => {
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("Видео не найдено");
     await screenshotBoth(page, "save-error-not-found-ru");
     expect(await seriousAxeViolations(page)).toEqual([]);
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });

@@ -4,8 +4,8 @@
  * changes the whole shell and the document's language; an unknown app path says so. axe-core finds no
  * serious or critical violation; screenshots at desktop and phone width.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { suiteBrowser } from "./support/browser";
 import { cspViolations, openApp, PHONE, screenshotBoth, seriousAxeViolations } from "./support/web-app";
 
 const NAV = [
@@ -18,16 +18,10 @@ const NAV = [
 ] as const;
 
 describe("web app: shell", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   it("links every page from home and opens each from the navigation bar without reloading", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await openApp(page, "/app/");
     await page.getByRole("heading", { level: 1, name: "Media platform" }).waitFor();
@@ -49,13 +43,13 @@ describe("web app: shell", () => {
       expect(await page.locator(`header nav a[aria-current="page"]`).evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual([href]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), href).toBeLessThanOrEqual(PHONE.width);
     }
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });
 
   it("moves focus to the content with the skip link, the first stop of the keyboard", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await openApp(page, "/app/");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
@@ -65,7 +59,7 @@ describe("web app: shell", () => {
   });
 
   it("switches the shell's language and the document's lang to Kazakh and Russian", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await openApp(page, "/app/");
     for (const [code, heading, nav] of [
       ["kk", "Медиа платформа", "Мұрағат"],
@@ -84,7 +78,7 @@ describe("web app: shell", () => {
   });
 
   it("says an unknown app path is not a page", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await openApp(page, "/app/no-such-page");
     await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -4,9 +4,9 @@
  * impossible one first, refused in words with the smallest size), and the analytics charts draw with a
  * text alternative that carries today's figures. axe-clean; screenshots at both widths.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { launchBrowser, type TestBrowser } from "./support/browser";
+import { suiteBrowser } from "./support/browser";
 import { api, uniqueId } from "./support/client";
 import { approvedUser, cspViolations, goToPage, screenshotBoth, seriousAxeViolations, signIn, type WebUser } from "./support/web-app";
 
@@ -27,17 +27,11 @@ async function todayRow(page: Page): Promise<string[]> {
 }
 
 describe("web app: studio", () => {
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = suiteBrowser();
 
   it("queues a job, compresses a video to a target and charts the analytics", { timeout: 300_000 }, async () => {
     const user = await approvedUser("studio");
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const refused = cspViolations(page);
     await signIn(page, user);
     await goToPage(page, "/app/studio");
@@ -131,7 +125,7 @@ describe("web app: studio", () => {
     await page.getByRole("heading", { level: 1, name: "Студия" }).waitFor();
     expect(await page.getByTestId("chart-requests-canvas").getAttribute("aria-label")).toContain(`Бүгін (${today.date})`);
     await screenshotBoth(page, "studio-kk");
-    expect(browser.aborted).toEqual([]);
+    expect(browser().aborted).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();
   });

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -72,4 +73,22 @@ export async function launchBrowser(executablePath = CHROMIUM_PATH): Promise<Tes
     await browser.close();
     throw err;
   }
+}
+
+/**
+ * One browser for the tests of the describe block that calls this: launched before them, closed after.
+ * Returns a getter, since the browser exists only once beforeAll has run.
+ */
+export function suiteBrowser(): () => TestBrowser {
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the suite's browser is not launched yet (use it inside a test)");
+    return browser;
+  };
 }
